@@ -1,0 +1,18 @@
+"""The `kozaguard` command: one typer app, each domain adds its own sub-commands here."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="kozaguard",
+    help="Account-takeover defence for online brokerages: detect, stop, remediate, prove.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
