@@ -1,0 +1,1 @@
+"""The v1 event contract: types (schema) and the one codec every door uses."""
