@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from pathlib import Path
+from typing import Annotated, BinaryIO
+
 import typer
 
 app = typer.Typer(
@@ -11,6 +16,111 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a located error on stderr and return the exit to raise."""
+    typer.echo(f"kozaguard: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextlib.contextmanager
+def open_in(path: str):
+    """A binary line source: a file, or stdin for `-`."""
+    if path == "-":
+        yield sys.stdin.buffer
+        return
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed by the context manager
+    except OSError as err:
+        raise fail(f"{path}: cannot read ({err.strerror}); check the path") from None
+    with f:
+        yield f
+
+
+@contextlib.contextmanager
+def open_out(path: str):
+    """A binary sink: a file, or stdout for `-`."""
+    if path == "-":
+        yield sys.stdout.buffer
+        return
+    try:
+        f = open(path, "wb")  # noqa: SIM115 - closed by the context manager
+    except OSError as err:
+        raise fail(f"{path}: cannot write ({err.strerror}); check the folder exists") from None
+    with f:
+        yield f
+
+
+def progress_bar(total: int | None, label: str):
+    """A rich progress bar on a terminal (stderr), nothing when piped: returns (context, advance)."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(), None
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    )
+    task = bar.add_task(label, total=total)
+    return bar, lambda n: bar.advance(task, n)
+
+
+@app.command()
+def replay(
+    events: Annotated[str, typer.Argument(help="Events file (JSON Lines, v1), or - for stdin.")],
+    output: Annotated[str, typer.Option("-o", "--output", help="Decisions file, or - for stdout.")] = "-",
+    rejects: Annotated[
+        Path | None,
+        typer.Option(help="Write invalid lines here with their error and go on, instead of stopping."),
+    ] = None,
+    state: Annotated[str | None, typer.Option(help="Engine state: memory, or sqlite:PATH.")] = None,
+    config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
+) -> None:
+    """Run an event stream through the engine: one decision line per decision-bearing event."""
+    from kozaguard.bootstrap import build_engine
+    from kozaguard.config import ConfigError, load_settings
+    from kozaguard.events.codec import InvalidLine
+    from kozaguard.replay import replay as run
+
+    try:
+        settings = load_settings(config, state=state)
+        engine = build_engine(settings)
+    except ConfigError as err:
+        raise fail(str(err)) from None
+    source = "<stdin>" if events == "-" else events
+    total = Path(events).stat().st_size if events != "-" else None
+    bar, advance = progress_bar(total, "replay")
+    with open_in(events) as src, open_out(output) as out, bar:
+        reject_file: BinaryIO | None = None
+        with contextlib.ExitStack() as stack:
+            if rejects is not None:
+                reject_file = stack.enter_context(open(rejects, "wb"))
+            try:
+                summary = run(
+                    engine,
+                    src,
+                    out,
+                    source=source,
+                    rejects=reject_file,
+                    flush_every=settings.flush_every,
+                    progress=advance,
+                )
+            except InvalidLine as err:
+                engine.state.close()
+                raise fail(str(err)) from None
+    engine.state.close()
+    outcomes = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.outcomes.items()))
+    typer.echo(
+        f"replay: {summary.events:,} events, {summary.decisions:,} decisions ({outcomes}), "
+        f"{summary.duplicates:,} repeated, {summary.rejects:,} rejected, "
+        f"{summary.seconds:.1f}s ({summary.rate:,.0f} events/s)",
+        err=True,
+    )
 
 
 def main() -> None:

@@ -1,0 +1,52 @@
+"""The one interface every detector implements, and the context it is given.
+
+A detector looks at one kind of action and says how risky it is (`assess`), and may learn from any
+event it subscribes to (`observe`, called after the decision, so a decision only uses what came
+before it and the event itself). Detectors are registered in `kozaguard.engine.detectors`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from kozaguard.engine.network import IpInfo
+from kozaguard.engine.outcome import Finding
+from kozaguard.engine.state import Account, Session, State
+from kozaguard.events.schema import Event
+
+
+class Context:
+    """What the engine knows around one action: the account, its session, where the client is."""
+
+    __slots__ = ("account", "net", "now", "session", "state")
+
+    def __init__(
+        self, state: State, account: Account, session: Session | None, net: IpInfo | None, now: float
+    ) -> None:
+        self.state = state
+        self.account = account
+        self.session = session
+        self.net = net
+        self.now = now
+
+    def since(self, when: float | None) -> float:
+        """Seconds from `when` to now (infinity when it never happened)."""
+        return float("inf") if when is None else self.now - when
+
+
+class Detector:
+    """Base class: subclasses set `name`, `assesses` / `observes`, and override what they need.
+
+    `assesses` lists the event types the detector scores; `observes` the types it learns from.
+    """
+
+    name: ClassVar[str] = ""
+    assesses: ClassVar[tuple[type[Event], ...]] = ()
+    observes: ClassVar[tuple[type[Event], ...]] = ()
+
+    def assess(self, event: Event, ctx: Context) -> Finding | None:
+        """The detector's finding for this action, or None when it sees nothing wrong."""
+        return None
+
+    def observe(self, event: Event, ctx: Context | None) -> None:
+        """Learn from an event after it was decided (ctx is None for events without an account)."""

@@ -1,0 +1,68 @@
+"""Many accounts buying the same symbol above the market within hours: a pump campaign.
+
+In 2025 hijacked accounts bought the same thin symbol within minutes to hours while the attackers'
+own account sold into the spike. When enough distinct accounts buy one symbol at a premium within a
+window, the buy is held and the symbol restricted (買付停止), as brokers did; later buys are denied
+until staff lift the restriction.
+"""
+
+from __future__ import annotations
+
+from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detectors._market import premium
+from kozaguard.engine.outcome import Finding, Outcome
+from kozaguard.events.schema import Event, OrderNew
+
+
+class PumpCampaign(Detector):
+    name = "pump_campaign"
+    assesses = (OrderNew,)
+    observes = (OrderNew,)
+
+    def __init__(self, accounts: int = 3, window_hours: float = 6.0, min_premium: float = 0.03) -> None:
+        self.accounts, self.window, self.min_premium = accounts, window_hours * 3600, min_premium
+
+    def _buyers(self, event: OrderNew, ctx: Context) -> list:
+        key = "buyers:" + event.symbol
+        buyers = ctx.state.watch.get(key)
+        if buyers is None:
+            buyers = []
+            ctx.state.watch.put(key, buyers)
+        while buyers and ctx.now - buyers[0][0] > self.window:
+            buyers.pop(0)
+        return buyers
+
+    def assess(self, event: Event, ctx: Context) -> Finding | None:
+        assert isinstance(event, OrderNew)
+        if event.side != "buy":
+            return None
+        sym = ctx.state.symbols.get(event.symbol)
+        if sym is None:
+            return None
+        if sym.restricted:
+            return Finding(Outcome.DENY, 0.8, ("symbol_restricted",))
+        if premium(event, sym) < self.min_premium:
+            return None
+        others = {a for _, a in self._buyers(event, ctx) if a != event.account_id}
+        if len(others) + 1 < self.accounts:
+            return None
+        return Finding(
+            Outcome.HOLD,
+            0.9,
+            ("coordinated_buying",),
+            (f"restrict_symbol:{event.symbol}", "open_case"),
+        )
+
+    def observe(self, event: Event, ctx: Context | None) -> None:
+        assert isinstance(event, OrderNew) and ctx is not None
+        if event.side != "buy":
+            return
+        sym = ctx.state.symbols.get(event.symbol)
+        if sym is None or premium(event, sym) < self.min_premium:
+            return
+        buyers = self._buyers(event, ctx)
+        buyers.append([ctx.now, event.account_id])
+        ctx.state.watch.put("buyers:" + event.symbol, buyers)
+        if len({a for _, a in buyers}) >= self.accounts and not sym.restricted:
+            sym.restricted = True
+            ctx.state.symbols.put(sym.symbol, sym)

@@ -1,0 +1,39 @@
+"""Actions on a session must come from the client that opened it (stolen session cookies).
+
+Infostealers lift session cookies; the attacker's orders then arrive on the victim's session with no
+login, from another IP and browser. A browser does not change its user agent or device cookie in the
+middle of a session, so such an action is denied; a move to another country is challenged.
+A session whose login the stream never showed is checked against the account's known clients.
+"""
+
+from __future__ import annotations
+
+from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.outcome import Finding, Outcome
+from kozaguard.events.schema import Action, Event, FactorChange, OrderNew, ProfileChange, Withdrawal
+
+_CASE = ("notify_customer", "open_case")
+
+
+class SessionBinding(Detector):
+    name = "session_binding"
+    assesses = (FactorChange, ProfileChange, Withdrawal, OrderNew)
+
+    def assess(self, event: Event, ctx: Context) -> Finding | None:
+        assert isinstance(event, Action)
+        s, net, account = ctx.session, ctx.net, ctx.account
+        if s is None:
+            return None
+        if not s.by_login:
+            known = (event.device_id in account.devices) or (event.user_agent in account.user_agents)
+            if account.devices and not known:
+                return Finding(Outcome.DENY, 0.9, ("session_unknown_client",), _CASE)
+            return None
+        changed_device = bool(s.device_id and event.device_id and s.device_id != event.device_id)
+        if changed_device or event.user_agent != s.user_agent:
+            return Finding(Outcome.DENY, 0.95, ("session_client_changed",), _CASE)
+        if net.country != s.country:
+            return Finding(Outcome.CHALLENGE_OTP, 0.6, ("session_country_changed",))
+        if net.network != s.network:
+            return Finding(Outcome.ALLOW, 0.1, ("session_network_changed",))
+        return None

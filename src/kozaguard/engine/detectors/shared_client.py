@@ -1,0 +1,53 @@
+"""One device, or one hosting address, logging in to several customers' accounts.
+
+Attackers reuse their browsers, devices and servers across victims; a customer's device cookie
+belongs to one account (a family may share a home address, so plain residential addresses are
+not counted, only device cookies and hosting or foreign networks).
+"""
+
+from __future__ import annotations
+
+from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.outcome import Finding, Outcome
+from kozaguard.events.schema import Event, Login
+
+
+class SharedClient(Detector):
+    name = "shared_client"
+    assesses = (Login,)
+    observes = (Login,)
+
+    def __init__(self, accounts: int = 2, window_days: float = 30.0, home_country: str = "JP") -> None:
+        self.accounts, self.window, self.home = accounts, window_days * 86400, home_country
+
+    def _keys(self, event: Login, ctx: Context) -> list[str]:
+        keys = []
+        if event.device_id:
+            keys.append("device:" + event.device_id)
+        if ctx.net.hosting or ctx.net.country != self.home:
+            keys.append("ip:" + event.ip)
+        return keys
+
+    def _others(self, key: str, account_id: str, ctx: Context) -> set[str]:
+        seen = ctx.state.watch.get(key) or []
+        return {a for when, a in seen if a != account_id and ctx.now - when <= self.window}
+
+    def assess(self, event: Event, ctx: Context) -> Finding | None:
+        assert isinstance(event, Login)
+        if event.result != "password_ok":
+            return None
+        reasons = []
+        for key in self._keys(event, ctx):
+            if len(self._others(key, event.account_id, ctx)) + 1 >= self.accounts:
+                reasons.append(key.split(":", 1)[0] + "_shared_across_accounts")
+        if not reasons:
+            return None
+        return Finding(Outcome.CHALLENGE_OTP, 0.7, tuple(reasons), ("open_case",))
+
+    def observe(self, event: Event, ctx: Context | None) -> None:
+        assert isinstance(event, Login) and ctx is not None
+        for key in self._keys(event, ctx):
+            seen = [e for e in ctx.state.watch.get(key) or [] if ctx.now - e[0] <= self.window]
+            if not any(a == event.account_id for _, a in seen):
+                seen.append([ctx.now, event.account_id])
+                ctx.state.watch.put(key, seen[-32:])

@@ -1,0 +1,34 @@
+"""Step-up for the actions the JSDA guideline names: withdrawals and the withdrawal bank account.
+
+The guideline (effective 2025-10-15) asks for phishing-resistant authentication — a passkey — for
+withdrawals and for changing the withdrawal bank account; a customer without one is asked for the
+strongest factor he has. E-mail and phone changes are stepped up too, and the notice goes to the
+old contact, because attackers change the e-mail first so that the victim hears nothing.
+"""
+
+from __future__ import annotations
+
+from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.outcome import Finding, Outcome
+from kozaguard.events.schema import Event, FactorChange, ProfileChange, Withdrawal
+
+_STEP_UP_FIELDS = frozenset({"bank_account", "email", "phone", "password"})
+
+
+class StepUp(Detector):
+    name = "step_up"
+    assesses = (Withdrawal, ProfileChange, FactorChange)
+
+    def assess(self, event: Event, ctx: Context) -> Finding | None:
+        if isinstance(event, ProfileChange) and event.field not in _STEP_UP_FIELDS:
+            return None
+        if isinstance(event, FactorChange) and event.action == "enrolled":
+            return None  # enrolling a factor strengthens the account; removing one is stepped up
+        passkey = "passkey" in ctx.account.factors
+        outcome = Outcome.CHALLENGE_PASSKEY if passkey else Outcome.CHALLENGE_OTP
+        kind = type(event).__name__
+        reason = {"Withdrawal": "withdrawal_step_up", "FactorChange": "factor_removal_step_up"}.get(
+            kind,
+            f"{event.field}_change_step_up",  # type: ignore[attr-defined]
+        )
+        return Finding(outcome, 0.2, (reason,), ("notify_customer",))

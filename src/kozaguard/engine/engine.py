@@ -1,0 +1,282 @@
+"""The engine: one event in, at most one decision out, state kept behind `State`.
+
+Reference and market events update state; each decision-bearing action is scored by the detectors
+that assess its type, the findings combine by outcome priority, and then the account's profile
+learns from the action. Processing is idempotent on `event_id`: a repeated event returns the first
+decision and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.network import ip_info
+from kozaguard.engine.outcome import Finding, Outcome
+from kozaguard.engine.profile import Profile
+from kozaguard.engine.state import Session, State
+from kozaguard.events.schema import (
+    AccountOpened,
+    AccountSnapshot,
+    Action,
+    CustomerReport,
+    Decision,
+    Deposit,
+    Event,
+    Fill,
+    FxRate,
+    Instrument,
+    Login,
+    Logout,
+    MarketBar,
+    MarketQuote,
+    OrderCancel,
+)
+
+ALLOW = Outcome.ALLOW
+
+
+class Engine:
+    """`process(event) -> Decision | None` over a `State` and a list of detectors."""
+
+    def __init__(self, state: State, detectors: Iterable[Detector], profile: Profile | None = None) -> None:
+        self.state = state
+        self.detectors = list(detectors)
+        self.profile = profile or Profile()
+        self._assess: dict[type, list[Callable]] = {}
+        self._observe: dict[type, list[Callable]] = {}
+        for d in self.detectors:
+            for t in d.assesses:
+                self._assess.setdefault(t, []).append(d.assess)
+            for t in d.observes:
+                self._observe.setdefault(t, []).append(d.observe)
+        self._update: dict[type, Callable[[Event], None]] = {
+            Instrument: self._instrument,
+            MarketQuote: self._quote,
+            MarketBar: self._bar,
+            FxRate: self._fx,
+            AccountOpened: self._opened,
+            AccountSnapshot: self._snapshot,
+            Fill: self._fill,
+            Deposit: self._deposit,
+            CustomerReport: self._report,
+        }
+
+    # --- the one entry point -------------------------------------------------------------------
+    def process(self, event: Event) -> Decision | None:
+        """Decide one event; a repeated `event_id` returns the decision it got the first time."""
+        ledger = self.state.ledger
+        if ledger.seen(event.event_id):
+            return ledger.decision(event.event_id)
+        if isinstance(event, Action):
+            decision = self._action(event)
+        else:
+            update = self._update.get(type(event))
+            if update is not None:
+                update(event)
+            decision = None
+            for observe in self._observe.get(type(event), ()):
+                observe(event, None)
+        ledger.record(event.event_id, decision)
+        return decision
+
+    # --- actions -------------------------------------------------------------------------------
+    def _action(self, event: Action) -> Decision | None:
+        state = self.state
+        now = _epoch(event.ts)
+        account = state.account(event.account_id)
+        if account.first_seen is None:
+            account.first_seen = now
+        net = ip_info(event.ip)
+        session = state.sessions.get(event.session_id)
+        if session is None and not isinstance(event, Login):
+            session = self._adopt_session(event, net, now)
+        ctx = Context(state, account, session, net, now)
+        t = type(event)
+
+        findings: list[Finding] = []
+        for assess in self._assess.get(t, ()):
+            f = assess(event, ctx)
+            if f is not None:
+                findings.append(f)
+        decision = self._decide(event, ctx, findings)
+        outcome = _OUTCOME[decision.decision, decision.factor] if decision else ALLOW
+
+        if t is Login:
+            self._after_login(event, ctx, outcome, decision)  # type: ignore[arg-type]
+        elif t is Logout:
+            pass
+        elif outcome <= Outcome.CHALLENGE_PASSKEY:
+            self.profile.learn_action(account, event, now)
+        if outcome == Outcome.LOCK:
+            account.locked = True
+            account.changed["locked"] = now
+        elif account.locked and outcome < Outcome.HOLD:
+            account.locked = False  # no detector holds the lock any more: verified or expired
+        for observe in self._observe.get(t, ()):
+            observe(event, ctx)
+        state.accounts.put(account.account_id, account)
+        return decision
+
+    def _decide(self, event: Action, ctx: Context, findings: list[Finding]) -> Decision | None:
+        """Combine findings: the strongest outcome wins, risk adds up as a noisy-or."""
+        if isinstance(event, Login) and event.result == "password_bad":
+            lock = [f for f in findings if f.outcome == Outcome.LOCK]
+            if not lock:
+                return None
+            findings = lock
+        if isinstance(event, (Logout, OrderCancel)):
+            return None
+        outcome = ALLOW
+        keep = 1.0
+        reasons: list[str] = []
+        actions: list[str] = []
+        for f in findings:
+            outcome = max(outcome, f.outcome)
+            keep *= 1.0 - f.score
+            reasons.extend(r for r in f.reasons if r not in reasons)
+            actions.extend(a for a in f.actions if a not in actions)
+        score = round(1.0 - keep, 4)
+        if outcome == Outcome.CHALLENGE_OTP and "passkey" in ctx.account.factors and score >= 0.7:
+            outcome = Outcome.CHALLENGE_PASSKEY  # phishing-resistant where the customer has one
+        return Decision(
+            event_id=event.event_id,
+            decision=outcome.decision,  # type: ignore[arg-type]
+            factor=outcome.factor,  # type: ignore[arg-type]
+            score=score,
+            reasons=reasons,
+            actions=actions,
+        )
+
+    def _after_login(self, event: Login, ctx: Context, outcome: Outcome, decision: Decision | None) -> None:
+        account = ctx.account
+        if event.result == "password_bad":
+            account.failures += 1
+            return
+        if outcome >= Outcome.HOLD:
+            return
+        account.failures = 0
+        net = ctx.net
+        assert net is not None
+        self.state.sessions.put(
+            event.session_id,
+            Session(
+                session_id=event.session_id,
+                account_id=event.account_id,
+                ip=event.ip,
+                network=net.network,
+                country=net.country,
+                user_agent=event.user_agent,
+                device_id=event.device_id,
+                opened_at=ctx.now,
+                risk=decision.score if decision else 0.0,
+            ),
+        )
+        self.profile.learn_login(account, event, net, ctx.now)
+
+    def _adopt_session(self, event: Action, net, now: float) -> Session:
+        """An action on a session whose login the stream never showed (opened before it started)."""
+        session = Session(
+            session_id=event.session_id,
+            account_id=event.account_id,
+            ip=event.ip,
+            network=net.network,
+            country=net.country,
+            user_agent=event.user_agent,
+            device_id=event.device_id,
+            opened_at=now,
+            by_login=False,
+        )
+        self.state.sessions.put(event.session_id, session)
+        return session
+
+    # --- reference, market and account data ----------------------------------------------------
+    def _instrument(self, e: Instrument) -> None:
+        sym = self.state.symbol(e.symbol)
+        sym.market, sym.currency, sym.lot_size = e.market, e.currency, e.lot_size
+        self.state.symbols.put(e.symbol, sym)
+
+    def _quote(self, e: MarketQuote) -> None:
+        sym = self.state.symbol(e.symbol)
+        sym.last, sym.bid, sym.ask, sym.prev_close, sym.volume_today = (
+            e.last,
+            e.bid,
+            e.ask,
+            e.prev_close,
+            e.volume_today,
+        )
+        self.state.symbols.put(e.symbol, sym)
+
+    def _bar(self, e: MarketBar) -> None:
+        sym = self.state.symbol(e.symbol)
+        sym.close = sym.last = e.close
+        sym.bars += 1
+        # the mean of the first bars, then an exponentially weighted average (about a month)
+        alpha = max(1.0 / sym.bars, 0.05)
+        sym.avg_volume = (
+            e.volume if sym.avg_volume is None else sym.avg_volume + alpha * (e.volume - sym.avg_volume)
+        )
+        sym.volume_today = 0.0
+        self.state.symbols.put(e.symbol, sym)
+
+    def _fx(self, e: FxRate) -> None:
+        self.state.fx.put(e.pair, float(e.rate))
+
+    def _opened(self, e: AccountOpened) -> None:
+        acc = self.state.account(e.account_id)
+        acc.factors = list(dict.fromkeys(e.factors))
+        acc.margin_enabled, acc.foreign_enabled, acc.birth_year = (
+            e.margin_enabled,
+            e.foreign_enabled,
+            e.birth_year,
+        )
+        if acc.first_seen is None:
+            acc.first_seen = _epoch(e.ts)
+        self.state.accounts.put(e.account_id, acc)
+
+    def _snapshot(self, e: AccountSnapshot) -> None:
+        acc = self.state.account(e.account_id)
+        acc.cash_jpy = float(e.cash_jpy)
+        acc.positions = {}
+        for p in e.positions:
+            acc.positions[p.symbol] = acc.positions.get(p.symbol, 0.0) + p.qty
+        self.state.accounts.put(e.account_id, acc)
+
+    def _fill(self, e: Fill) -> None:
+        state = self.state
+        acc = state.account(e.account_id)
+        sym = state.symbols.get(e.symbol)
+        value = state.yen(sym.currency if sym else "JPY", e.qty * e.price)
+        held = acc.positions.get(e.symbol, 0.0)
+        if e.side == "buy":
+            acc.positions[e.symbol] = held + e.qty
+            acc.cash_jpy -= value + e.fee_jpy
+        else:
+            left = held - e.qty
+            if left > 0:
+                acc.positions[e.symbol] = left
+            else:
+                acc.positions.pop(e.symbol, None)
+            acc.cash_jpy += value - e.fee_jpy
+        state.accounts.put(e.account_id, acc)
+
+    def _deposit(self, e: Deposit) -> None:
+        acc = self.state.account(e.account_id)
+        acc.cash_jpy += e.amount_jpy
+        self.state.accounts.put(e.account_id, acc)
+
+    def _report(self, e: CustomerReport) -> None:
+        acc = self.state.account(e.account_id)
+        acc.reports[e.kind] = _epoch(e.ts)
+        if e.kind == "locked_out":  # the customer has been verified out of band
+            acc.locked = False
+            acc.failures = 0
+        self.state.accounts.put(e.account_id, acc)
+
+
+def _epoch(ts: datetime) -> float:
+    return ts.timestamp()
+
+
+_OUTCOME = {(o.decision, o.factor): o for o in Outcome}

@@ -1,0 +1,72 @@
+"""What an account's past behaviour looks like: devices, browsers, networks, countries, hours.
+
+Learnt only from actions the engine let through (allowed or challenged), so a refused attacker does
+not become familiar. Every map is bounded: the least recently seen entry goes first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from kozaguard.engine.network import IpInfo
+from kozaguard.engine.state import Account
+from kozaguard.events.schema import Action, FactorChange, Login, OrderNew, ProfileChange, Withdrawal
+
+JST = timezone(timedelta(hours=9))
+
+
+def remember(seen: dict[str, float], key: str, now: float, limit: int) -> None:
+    """Mark `key` seen at `now`, dropping the least recently seen key beyond `limit`.
+
+    >>> d = {}
+    >>> for i, k in enumerate("abcab"):
+    ...     remember(d, k, float(i), 2)
+    >>> sorted(d)
+    ['a', 'b']
+    """
+    seen.pop(key, None)
+    seen[key] = now
+    if len(seen) > limit:
+        del seen[next(iter(seen))]
+
+
+def hour_jst(now: float) -> int:
+    """Hour of day in Japan time (the customers' clock), 0-23."""
+    return datetime.fromtimestamp(now, JST).hour
+
+
+class Profile:
+    """Updates an account's habits after an action was let through."""
+
+    def __init__(self, limit: int = 16) -> None:
+        self.limit = limit
+
+    def learn_login(self, account: Account, event: Login, net: IpInfo, now: float) -> None:
+        self._client(account, event, net, now)
+        account.logins += 1
+        account.login_hours[hour_jst(now)] += 1
+        account.last_login_at = now
+        account.last_login_country = net.country
+
+    def learn_action(self, account: Account, event: Action, now: float) -> None:
+        if isinstance(event, OrderNew):
+            account.orders += 1
+        elif isinstance(event, Withdrawal):
+            remember(account.withdrawals, event.bank_account_id, now, self.limit)
+        elif isinstance(event, ProfileChange):
+            account.changed[event.field] = now
+        elif isinstance(event, FactorChange):
+            account.changed["factor"] = now
+            if event.action == "enrolled" and event.factor not in account.factors:
+                account.factors.append(event.factor)
+            elif event.action == "removed" and event.factor in account.factors:
+                account.factors.remove(event.factor)
+
+    def _client(self, account: Account, event: Action, net: IpInfo, now: float) -> None:
+        if event.device_id:
+            if event.device_id not in account.devices:
+                account.changed["device"] = now
+            remember(account.devices, event.device_id, now, self.limit)
+        remember(account.user_agents, event.user_agent, now, self.limit)
+        remember(account.networks, net.network, now, self.limit)
+        remember(account.countries, net.country, now, self.limit)

@@ -1,0 +1,167 @@
+"""What the engine remembers between events, and the narrow interfaces that store it.
+
+The records are plain msgspec structs so every backend stores them the same way (one encoded blob per
+key). `Repository` is the one storage interface: the in-memory twin is a dict, the SQLite twin
+(`kozaguard.adapters.sqlite`) keeps the same dict as an identity map and writes changed records on
+`flush()`. The engine calls `put()` for every record it changed.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, Protocol, TypeVar
+
+from msgspec import Struct, field
+
+from kozaguard.events.schema import Decision
+
+K = TypeVar("K")
+R = TypeVar("R")
+
+HOURS = 24
+
+
+class Account(Struct, kw_only=True):
+    """A customer's account: what it holds, which factors it has, and the habits it has shown."""
+
+    account_id: str
+    factors: list[str] = field(default_factory=list)
+    margin_enabled: bool = False
+    foreign_enabled: bool = False
+    birth_year: int | None = None
+    cash_jpy: float = 0.0
+    positions: dict[str, float] = field(default_factory=dict)
+    # habits: key -> last seen (epoch seconds); bounded by `profile.remember`
+    devices: dict[str, float] = field(default_factory=dict)
+    user_agents: dict[str, float] = field(default_factory=dict)
+    networks: dict[str, float] = field(default_factory=dict)
+    countries: dict[str, float] = field(default_factory=dict)
+    login_hours: list[int] = field(default_factory=lambda: [0] * HOURS)
+    logins: int = 0
+    orders: int = 0
+    buy_notional_jpy: float = 0.0
+    withdrawals: dict[str, float] = field(default_factory=dict)  # bank_account_id -> last used
+    last_login_at: float | None = None
+    last_login_country: str | None = None
+    failures: int = 0
+    locked: bool = False
+    changed: dict[str, float] = field(default_factory=dict)  # profile field or "factor" -> when
+    reports: dict[str, float] = field(default_factory=dict)  # customer.report kind -> when
+    first_seen: float | None = None
+
+
+class Session(Struct, kw_only=True):
+    """A login session as it was opened: later actions on it must come from the same client."""
+
+    session_id: str
+    account_id: str
+    ip: str
+    network: str
+    country: str
+    user_agent: str
+    device_id: str | None
+    opened_at: float
+    by_login: bool = True
+    risk: float = 0.0  # the login's risk score: a risky session makes its orders riskier
+
+
+class Symbol(Struct, kw_only=True):
+    """An instrument with its latest quote, its usual daily volume and recent aggressive buyers."""
+
+    symbol: str
+    market: str = ""
+    currency: str = "JPY"
+    lot_size: float = 1
+    last: float | None = None
+    bid: float | None = None
+    ask: float | None = None
+    prev_close: float | None = None
+    volume_today: float = 0.0
+    close: float | None = None
+    avg_volume: float | None = None  # exponentially weighted daily volume
+    bars: int = 0
+    buyers: list[tuple[float, str]] = field(default_factory=list)  # (when, account_id), recent
+    restricted: bool = False
+
+
+class Repository(Protocol, Generic[K, R]):
+    """Keyed records: `get` returns None for an unknown key; `put` stores a new or changed record."""
+
+    def get(self, key: K) -> R | None: ...
+
+    def put(self, key: K, record: R) -> None: ...
+
+    def __len__(self) -> int: ...
+
+
+class Ledger(Protocol):
+    """Processed event ids with the decision each got (None for events without one)."""
+
+    def seen(self, event_id: str) -> bool: ...
+
+    def decision(self, event_id: str) -> Decision | None: ...
+
+    def record(self, event_id: str, decision: Decision | None) -> None: ...
+
+
+class State:
+    """Everything the engine keeps: accounts, sessions, symbols, fx rates, watch lists, the ledger.
+
+    `watch` holds what detectors track across accounts (a device or network seen on several
+    accounts, a symbol many accounts buy): key -> list of `[when, account_id]`.
+    """
+
+    def __init__(
+        self,
+        accounts: Repository[str, Account],
+        sessions: Repository[str, Session],
+        symbols: Repository[str, Symbol],
+        fx: Repository[str, float],
+        watch: Repository[str, list],
+        ledger: Ledger,
+    ) -> None:
+        self.accounts, self.sessions, self.symbols, self.fx, self.watch, self.ledger = (
+            accounts,
+            sessions,
+            symbols,
+            fx,
+            watch,
+            ledger,
+        )
+        self._repos = (accounts, sessions, symbols, fx, watch, ledger)
+
+    def account(self, account_id: str) -> Account:
+        """The account's record, created empty when the stream has not introduced it."""
+        acc = self.accounts.get(account_id)
+        if acc is None:
+            acc = Account(account_id=account_id)
+            self.accounts.put(account_id, acc)
+        return acc
+
+    def symbol(self, symbol: str) -> Symbol:
+        """The symbol's record, created empty when no `instrument` event has described it."""
+        sym = self.symbols.get(symbol)
+        if sym is None:
+            sym = Symbol(symbol=symbol)
+            self.symbols.put(symbol, sym)
+        return sym
+
+    def yen(self, currency: str, amount: float) -> float:
+        """`amount` in yen at the latest known rate (unknown rate: counted at par, never dropped)."""
+        if currency == "JPY":
+            return amount
+        rate = self.fx.get(currency + "JPY")
+        return amount * rate if rate else amount
+
+    def flush(self) -> None:
+        """Write what changed to durable storage (no-op for memory)."""
+        for repo in self._repos:
+            flush = getattr(repo, "flush", None)
+            if flush:
+                flush()
+
+    def close(self) -> None:
+        self.flush()
+        for repo in self._repos:
+            close = getattr(repo, "close", None)
+            if close:
+                close()
