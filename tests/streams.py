@@ -1,4 +1,4 @@
-"""Concise builders for hand-written v1 events in tests: defaults for everything a test does not care about."""
+"""Concise builders for hand-written v1 events in tests, with defaults for what a test ignores."""
 
 from __future__ import annotations
 

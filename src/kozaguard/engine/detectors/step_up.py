@@ -26,9 +26,10 @@ class StepUp(Detector):
             return None  # enrolling a factor strengthens the account; removing one is stepped up
         passkey = "passkey" in ctx.account.factors
         outcome = Outcome.CHALLENGE_PASSKEY if passkey else Outcome.CHALLENGE_OTP
-        kind = type(event).__name__
-        reason = {"Withdrawal": "withdrawal_step_up", "FactorChange": "factor_removal_step_up"}.get(
-            kind,
-            f"{event.field}_change_step_up",  # type: ignore[attr-defined]
-        )
+        if isinstance(event, Withdrawal):
+            reason = "withdrawal_step_up"
+        elif isinstance(event, FactorChange):
+            reason = "factor_removal_step_up"
+        else:
+            reason = f"{event.field}_change_step_up"  # type: ignore[attr-defined]
         return Finding(outcome, 0.2, (reason,), ("notify_customer",))
