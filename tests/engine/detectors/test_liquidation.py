@@ -1,0 +1,38 @@
+from kozaguard.adapters.memory import memory_state
+from kozaguard.engine.detectors.liquidation import Liquidation
+from kozaguard.engine.detectors.new_device import NewDevice
+from kozaguard.engine.engine import Engine
+from scenarios import ABROAD, HOME, history
+from streams import at, login, sell
+
+
+def run(events):
+    engine = Engine(memory_state(), [NewDevice(), Liquidation()])
+    return [engine.process(e) for e in events][-1]
+
+
+def test_selling_out_from_home_is_allowed():
+    d = run([*history(), sell(at(3, 9, 1), "7203", 300, session_id="H3", **HOME)])
+    assert d.decision == "allow" and d.reasons == ["sell_out"]
+
+
+def test_selling_out_on_a_risky_session_is_held():
+    d = run(
+        [
+            *history(),
+            login(at(3, 9), session_id="R1", **ABROAD),
+            sell(at(3, 9, 1), "7203", 300, session_id="R1", **ABROAD),
+        ]
+    )
+    assert d.decision == "hold" and d.reasons == ["sell_out_on_risky_session"]
+
+
+def test_selling_part_is_not_a_sell_out():
+    d = run(
+        [
+            *history(),
+            login(at(3, 9), session_id="R1", **ABROAD),
+            sell(at(3, 9, 1), "7203", 100, session_id="R1", **ABROAD),
+        ]
+    )
+    assert d.decision == "allow"

@@ -1,0 +1,26 @@
+from kozaguard.engine.detectors.pump_campaign import PumpCampaign
+from scenarios import HOME, history, judge
+from streams import at, buy, login
+
+
+def buyers(n, limit=100):
+    events = []
+    for i in range(n):
+        acct = f"V{i}"
+        events += [
+            login(at(3, 9, i), account_id=acct, session_id=f"s{i}", **HOME),
+            buy(at(3, 9, 10 + i), "9999", 5000, limit, account_id=acct, session_id=f"s{i}", **HOME),
+        ]
+    return events
+
+
+def test_third_account_buying_above_market_is_held_and_symbol_restricted():
+    assert judge(PumpCampaign(accounts=3), [*history(), *buyers(2)]).decision == "allow"
+    d = judge(PumpCampaign(accounts=3), [*history(), *buyers(3)])
+    assert d.decision == "hold" and "restrict_symbol:9999" in d.actions
+    after = buy(at(3, 10), "9999", 100, 85, session_id="H3", **HOME)
+    assert judge(PumpCampaign(accounts=3), [*history(), *buyers(3), after]).reasons == ["symbol_restricted"]
+
+
+def test_buyers_at_the_market_are_not_a_campaign():
+    assert judge(PumpCampaign(accounts=3), [*history(), *buyers(5, limit=85)]).decision == "allow"

@@ -1,0 +1,30 @@
+from kozaguard.engine.detectors.session_binding import SessionBinding
+from scenarios import ABROAD, HOME, history, judge
+from streams import at, ev, sell
+
+
+def test_same_client_passes():
+    d = judge(SessionBinding(), [*history(), sell(at(3, 8, 5), "7203", 100, session_id="H3", **HOME)])
+    assert d.decision == "allow"
+
+
+def test_stolen_cookie_from_another_browser_is_denied():
+    d = judge(SessionBinding(), [*history(), sell(at(3, 8, 5), "7203", 300, session_id="H3", **ABROAD)])
+    assert d.decision == "deny" and d.reasons == ["session_client_changed"] and "open_case" in d.actions
+
+
+def test_same_browser_moving_abroad_is_challenged():
+    d = judge(
+        SessionBinding(),
+        [*history(), sell(at(3, 8, 5), "7203", 100, session_id="H3", device_id="d-home", ip="8.8.8.8")],
+    )
+    assert d.decision == "challenge" and d.reasons == ["session_country_changed"]
+
+
+def test_session_opened_before_the_stream_is_checked_against_known_clients():
+    unknown = ev(
+        "cash.withdrawal", at(5, 9), session_id="OLD", amount_jpy=10_000, bank_account_id="B", **ABROAD
+    )
+    assert judge(SessionBinding(), [*history(), unknown]).decision == "deny"
+    known = ev("cash.withdrawal", at(5, 9), session_id="OLD", amount_jpy=10_000, bank_account_id="B", **HOME)
+    assert judge(SessionBinding(), [*history(), known]).decision == "allow"
