@@ -18,6 +18,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Account-takeover defence for online brokerages: detect, stop, remediate, prove."""
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a located error on stderr and return the exit to raise."""
     typer.echo(f"kozaguard: {message}", err=True)
