@@ -98,7 +98,7 @@ def replay(
     except ConfigError as err:
         raise fail(str(err)) from None
     source = "<stdin>" if events == "-" else events
-    total = Path(events).stat().st_size if events != "-" else None
+    total = Path(events).stat().st_size if events != "-" and Path(events).is_file() else None
     bar, advance = progress_bar(total, "replay")
     with open_in(events) as src, open_out(output) as out, bar:
         reject_file: BinaryIO | None = None
