@@ -26,6 +26,8 @@ class StreamBuilder:
     decision-bearing events, or e.g. `"challenge:otp"`, `"hold"`, `"lock"`.
     """
 
+    NO_DECISION = NO_DECISION
+
     def __init__(self) -> None:
         self.events: list[bytes] = []
         self.labels: list[bytes] = []
