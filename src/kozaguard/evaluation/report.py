@@ -213,7 +213,7 @@ def _footer(report: Report) -> list[str]:
 
 
 def render_plain(report: Report) -> str:
-    """The report as plain text, one `key: value` line per cell, for logs and pipes."""
+    """The report as plain text: the same sections as aligned columns, for logs and pipes."""
     out: list[str] = []
     for title, header, rows in _sections(report):
         out.append(f"== {title}")
