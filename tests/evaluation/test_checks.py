@@ -31,7 +31,9 @@ def test_duplicate_decisions_keep_the_first_and_are_counted(stream):
 def test_a_decision_for_an_unknown_event_names_its_line(stream):
     stream.login("C1")
     stream.decide("nope", "allow")
-    with pytest.raises(InconsistentInput, match=r"^dec\.jsonl:2: decision for event nope, which is not in ev"):
+    with pytest.raises(
+        InconsistentInput, match=r"^dec\.jsonl:2: decision for event nope, which is not in ev"
+    ):
         run(stream)
 
 

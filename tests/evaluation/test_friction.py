@@ -51,7 +51,13 @@ def test_friction_counts_on_customer_actions_from_the_start(stream):
     assert (both.count, both.challenged, both.held, both.denied) == (4, 1, 1, 1)
     assert both.challenged_per_1000 == both.held_per_1000 == both.denied_per_1000 == 250.0
     p = f.profile_changes
-    assert (p.count, p.challenged, p.held, p.challenged_per_1000, p.held_per_1000) == (3, 1, 1, 333.33, 333.33)
+    assert (p.count, p.challenged, p.held, p.challenged_per_1000, p.held_per_1000) == (
+        3,
+        1,
+        1,
+        333.33,
+        333.33,
+    )
     assert (f.factor_changes.count, f.factor_changes.challenged) == (1, 0)
     assert f.accounts_locked == 1  # C5 (C2's lock was in the warm-up, C6's is the attacker's)
 
