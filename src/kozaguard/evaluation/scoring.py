@@ -11,6 +11,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import chain
 from typing import Any, NamedTuple
 
 from kozaguard.evaluation.attacks import CAPABILITIES, Attack
@@ -58,15 +59,24 @@ class Sources(NamedTuple):
 
 
 def _numbered(items: Iterable[Any]) -> Iterator[tuple[int, Any]]:
-    """Accept plain values, or the codec's `(line, value)` and `(line, raw, value)` tuples."""
-    for n, item in enumerate(items, 1):
-        if isinstance(item, tuple):
-            line, value = item[0], item[-1]
-        else:
-            line, value = n, item
-        if isinstance(value, InvalidLine):
-            raise value
-        yield line, value
+    """Accept plain values, or the codec's `(line, value)` and `(line, raw, value)` tuples.
+
+    The shape of the first item decides for all, so the per-line cost stays one tuple unpack.
+    """
+    it = iter(items)
+    first = next(it, None)
+    if first is None:
+        return
+    it = chain((first,), it)
+    if not isinstance(first, tuple):
+        yield from enumerate(it, 1)
+    elif len(first) == 2:
+        yield from it
+    else:
+        for line, _, value in it:
+            if value.__class__ is InvalidLine:  # a lenient reader hands bad lines over
+                raise value
+            yield line, value
 
 
 def _pct(part: float, whole: float) -> float | None:
