@@ -168,13 +168,15 @@ def _sections(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
             [
                 name,
                 str(k.count),
-                f"{k.challenged_otp}/{k.challenged_passkey}",
+                f"{k.challenged} ({k.challenged_otp}/{k.challenged_passkey})",
                 _rate(k.challenged_per_1000),
+                _rate(k.challenged_otp_per_1000),
+                _rate(k.challenged_passkey_per_1000),
                 str(k.held),
-                str(k.denied),
-                str(k.locked),
                 _rate(k.held_per_1000),
+                str(k.denied),
                 _rate(k.denied_per_1000),
+                str(k.locked),
             ]
         )
     since = "start of stream" if f.start is None else f.start.isoformat()
@@ -188,13 +190,15 @@ def _sections(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
             [
                 "action",
                 "count",
-                "otp/passkey",
-                "chall./1000",
+                "challenged (otp/passkey)",
+                "per 1000",
+                "otp per 1000",
+                "passkey per 1000",
                 "held",
+                "per 1000",
                 "denied",
+                "per 1000",
                 "locked",
-                "held/1000",
-                "denied/1000",
             ],
             rows,
         ),
