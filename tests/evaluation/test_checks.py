@@ -91,3 +91,20 @@ def test_invalid_lines_raise_the_codecs_error(stream):
     stream.decisions.append(b'{"event_id":"e1","decision":"maybe","score":0.1}')
     with pytest.raises(InvalidLine, match=r"^dec\.jsonl:2: "):
         run(stream)
+
+
+def test_a_start_without_an_offset_is_refused(stream):
+    from datetime import datetime
+
+    with pytest.raises(ValueError, match="offset"):
+        evaluate([], [], [], datetime(2025, 3, 17))
+
+
+def test_an_empty_stream_scores_to_zeros_and_nulls():
+    r = evaluate([], [], [])
+    assert (r.stream.events, r.stream.first_ts, r.attacks.total, r.attacks.stopped_pct) == (0, None, 0, None)
+    assert (r.loss.attack_loss_jpy, r.loss.prevented_pct, r.friction.logins.challenged_per_1000) == (
+        0,
+        None,
+        None,
+    )

@@ -385,6 +385,8 @@ def evaluate(
     `read_decisions`), whose line numbers then appear in messages. Friction counts only customer
     actions at or after `start`. Raises `InconsistentInput` when the files do not fit together.
     """
+    if start is not None and start.tzinfo is None:
+        raise ValueError("start must carry an offset, like every time in the stream")
     scorer = _Scorer(start, sources)
     scorer.index_decisions(decisions)
     scorer.index_labels(labels)
