@@ -23,27 +23,46 @@ DOCUMENTED = set(
 
 def scenario():
     """Ordinary and hostile actions touching every decision-bearing type."""
-    out = history(factors=("sms", "passkey"))
-    out += [login(at(3, 9, i), result="password_bad", session_id="F", **ABROAD) for i in range(6)]
+    out = history(factors=("sms", "passkey"), days=12)
+    bot = {"ip": "45.1.2.3", "device_id": None, "user_agent": "python-requests/2.31"}
     out += [
-        ev("customer.report", at(3, 10), account_id="A1", kind="locked_out"),
-        login(at(4, 9), account_id="B2", session_id="B", **ABROAD),
-        login(at(4, 9, 5), session_id="R", **ABROAD),
-        ev("profile.change", at(4, 9, 6), session_id="R", field="email", **ABROAD),
-        ev("auth.factor", at(4, 9, 7), session_id="R", factor="passkey", action="removed", **ABROAD),
-        sell(at(4, 9, 8), "7203", 300, session_id="R", **ABROAD),
-        buy(at(4, 9, 9), "9999", 30_000, 120, session_id="R", **ABROAD),
+        login(at(13, 2, i), account_id=f"X{i}", session_id=f"b{i}", result="password_bad", **bot)
+        for i in range(6)
+    ]
+    out += [
+        login(at(13, 3), account_id="X1", session_id="b9", **bot),
+        login(at(13, 8, 0), session_id="H", **HOME),
+        login(at(13, 8, 40), session_id="T", device_id="d-home", ip="8.8.8.8"),
+        ev("customer.report", at(13, 8, 50), account_id="A1", kind="phishing_message"),
+        login(at(13, 8, 55), session_id="P", **ABROAD),
+    ]
+    out += [login(at(14, 4, i), result="password_bad", session_id="F", **HOME) for i in range(3)]
+    out += [login(at(14, 4, 5), session_id="F", **HOME)]
+    out += [login(at(14, 9, i), result="password_bad", session_id="F", **ABROAD) for i in range(6)]
+    out += [
+        ev("customer.report", at(14, 10), account_id="A1", kind="locked_out"),
+        login(at(15, 9), account_id="B2", session_id="B", **ABROAD),
+        login(at(15, 9, 5), session_id="R", **ABROAD),
+        ev("profile.change", at(15, 9, 6), session_id="R", field="email", **ABROAD),
+        ev("auth.factor", at(15, 9, 7), session_id="R", factor="passkey", action="removed", **ABROAD),
+        sell(at(15, 9, 8), "7203", 300, session_id="R", **ABROAD),
+        buy(at(15, 9, 9), "9999", 30_000, 120, session_id="R", **ABROAD),
         ev(
-            "cash.withdrawal", at(4, 9, 10), session_id="R", amount_jpy=10_000, bank_account_id="B9", **ABROAD
+            "cash.withdrawal",
+            at(15, 9, 10),
+            session_id="R",
+            amount_jpy=10_000,
+            bank_account_id="B9",
+            **ABROAD,
         ),
-        sell(at(4, 9, 11), "7203", 100, session_id="H3", **HOME),
-        buy(at(4, 9, 12), "9999", 100, 85, session_id="H3", device_id="d-home", ip="8.8.4.4"),
-        buy(at(4, 9, 13), "9999", 100, 85, session_id="NEVER", **ABROAD),
+        sell(at(15, 9, 11), "7203", 100, session_id="H3", **HOME),
+        buy(at(15, 9, 12), "9999", 100, 85, session_id="H3", device_id="d-home", ip="8.8.4.4"),
+        buy(at(15, 9, 13), "9999", 100, 85, session_id="NEVER", **ABROAD),
     ]
     for i in range(4):
         out += [
-            login(at(4, 10, i), account_id=f"V{i}", session_id=f"v{i}", **HOME),
-            buy(at(4, 10, 10 + i), "9999", 5000, 100, account_id=f"V{i}", session_id=f"v{i}", **HOME),
+            login(at(15, 10, i), account_id=f"V{i}", session_id=f"v{i}", **HOME),
+            buy(at(15, 10, 10 + i), "9999", 5000, 100, account_id=f"V{i}", session_id=f"v{i}", **HOME),
         ]
     return out
 

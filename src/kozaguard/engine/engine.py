@@ -14,6 +14,7 @@ from datetime import datetime
 from kozaguard.engine.detector import Context, Detector
 from kozaguard.engine.network import ip_info
 from kozaguard.engine.outcome import Finding, Outcome
+from kozaguard.engine.policy import Policy
 from kozaguard.engine.profile import Profile
 from kozaguard.engine.state import Session, State
 from kozaguard.events.schema import (
@@ -40,8 +41,15 @@ ALLOW = Outcome.ALLOW
 class Engine:
     """`process(event) -> Decision | None` over a `State` and a list of detectors."""
 
-    def __init__(self, state: State, detectors: Iterable[Detector], profile: Profile | None = None) -> None:
+    def __init__(
+        self,
+        state: State,
+        detectors: Iterable[Detector],
+        profile: Profile | None = None,
+        policy: Policy | None = None,
+    ) -> None:
         self.state = state
+        self.policy = policy or Policy()
         self.detectors = list(detectors)
         self.profile = profile or Profile()
         self._assess: dict[type, list[Callable]] = {}
@@ -120,7 +128,7 @@ class Engine:
         return decision
 
     def _decide(self, event: Action, ctx: Context, findings: list[Finding]) -> Decision | None:
-        """Combine findings: the strongest outcome wins, risk adds up as a noisy-or."""
+        """The policy's decision on the findings (none for a failed login that does not lock)."""
         if isinstance(event, Login) and event.result == "password_bad":
             lock = [f for f in findings if f.outcome == Outcome.LOCK]
             if not lock:
@@ -128,18 +136,7 @@ class Engine:
             findings = lock
         if isinstance(event, (Logout, OrderCancel)):
             return None
-        outcome = ALLOW
-        keep = 1.0
-        reasons: list[str] = []
-        actions: list[str] = []
-        for f in findings:
-            outcome = max(outcome, f.outcome)
-            keep *= 1.0 - f.score
-            reasons.extend(r for r in f.reasons if r not in reasons)
-            actions.extend(a for a in f.actions if a not in actions)
-        score = round(1.0 - keep, 4)
-        if outcome == Outcome.CHALLENGE_OTP and "passkey" in ctx.account.factors and score >= 0.7:
-            outcome = Outcome.CHALLENGE_PASSKEY  # phishing-resistant where the customer has one
+        outcome, score, reasons, actions = self.policy.combine(findings, ctx.account, ctx.now)
         return Decision(
             event_id=event.event_id,
             decision=outcome.decision,  # type: ignore[arg-type]

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from kozaguard.engine.detector import Detector
 from kozaguard.engine.detectors.aggressive_buy import AggressiveBuy
+from kozaguard.engine.detectors.contact_changed import ContactChanged
 from kozaguard.engine.detectors.cooling_off import CoolingOff
+from kozaguard.engine.detectors.credential_stuffing import CredentialStuffing
+from kozaguard.engine.detectors.impossible_travel import ImpossibleTravel
 from kozaguard.engine.detectors.liquidation import Liquidation
 from kozaguard.engine.detectors.lockout import Lockout
 from kozaguard.engine.detectors.new_device import NewDevice
+from kozaguard.engine.detectors.phishing_reported import PhishingReported
 from kozaguard.engine.detectors.pump_campaign import PumpCampaign
+from kozaguard.engine.detectors.recent_failures import RecentFailures
 from kozaguard.engine.detectors.session_binding import SessionBinding
 from kozaguard.engine.detectors.shared_client import SharedClient
 from kozaguard.engine.detectors.step_up import StepUp
 from kozaguard.engine.detectors.unfamiliar_network import UnfamiliarNetwork
+from kozaguard.engine.detectors.unusual_hour import UnusualHour
 
 REGISTRY: dict[str, type[Detector]] = {
     d.name: d
@@ -20,6 +26,12 @@ REGISTRY: dict[str, type[Detector]] = {
         Lockout,
         NewDevice,
         UnfamiliarNetwork,
+        ImpossibleTravel,
+        UnusualHour,
+        RecentFailures,
+        CredentialStuffing,
+        PhishingReported,
+        ContactChanged,
         SharedClient,
         SessionBinding,
         StepUp,

@@ -1,0 +1,25 @@
+"""A successful login right after several wrong passwords: guessing that finally worked.
+
+A typo or two is ordinary; a run of failures before the right password is how guessed and
+stuffed credentials look.
+"""
+
+from __future__ import annotations
+
+from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.outcome import Finding, Outcome
+from kozaguard.events.schema import Event, Login
+
+
+class RecentFailures(Detector):
+    name = "recent_failures"
+    assesses = (Login,)
+
+    def __init__(self, failures: int = 3) -> None:
+        self.failures = failures
+
+    def assess(self, event: Event, ctx: Context) -> Finding | None:
+        assert isinstance(event, Login)
+        if event.result != "password_ok" or ctx.account.failures < self.failures:
+            return None
+        return Finding(Outcome.CHALLENGE_OTP, 0.4, ("failures_before_success",))
