@@ -21,6 +21,8 @@ def test_withdrawal_needs_the_strongest_factor(factors, factor):
 def test_profile_changes(field, stepped):
     d = judge(StepUp(), [*history(), ev("profile.change", at(3, 8, 5), session_id="H3", field=field, **HOME)])
     assert (d.decision == "challenge") is stepped
+    if field == "email":
+        assert d.actions == ["notify_old_contact"]
 
 
 def test_factor_removal_is_stepped_up_but_enrolment_is_not():

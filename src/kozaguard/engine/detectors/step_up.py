@@ -32,4 +32,5 @@ class StepUp(Detector):
             reason = "factor_removal_step_up"
         else:
             reason = f"{event.field}_change_step_up"  # type: ignore[attr-defined]
-        return Finding(outcome, 0.2, (reason,), ("notify_customer",))
+        contact = isinstance(event, ProfileChange) and event.field in ("email", "phone")
+        return Finding(outcome, 0.2, (reason,), ("notify_old_contact" if contact else "notify_customer",))
