@@ -7,12 +7,13 @@ networks, so the network an address belongs to matters more than the address its
 >>> info = ip_info("8.8.8.8")
 >>> info.country, info.hosting
 ('US', True)
->>> ip_info("192.168.1.10").country
-'--'
+>>> ip_info("192.168.1.10").country, ip_info("203.0.113.9").network
+('--', '203.0.0.0/16')
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import lru_cache
 
@@ -52,8 +53,19 @@ def ip_info(ip: str) -> IpInfo:
     """Country, network and hosting flag of an address (cached; unknown parts are '--')."""
     try:
         r = _lookup(ip)
-    except Exception:  # geoip2fast raises on malformed text; the codec already checked the address
-        return IpInfo("--", "--", False)
-    name = getattr(r, "asn_name", "") or ""
-    network = name or getattr(r, "asn_cidr", "") or getattr(r, "cidr", "") or "--"
-    return IpInfo(r.country_code or "--", network, bool(name and _HOSTING.search(name)))
+        name, country = getattr(r, "asn_name", "") or "", r.country_code or "--"
+    except Exception:  # geoip2fast raises on text it cannot place; the codec already checked the address
+        name, country = "", "--"
+    network = name if name and country != "--" else _prefix(ip)
+    return IpInfo(country, network, bool(name and _HOSTING.search(name)))
+
+
+def _prefix(ip: str) -> str:
+    """The address's /16 (IPv4) or /32 (IPv6): a stand-in network where no ASN is known.
+
+    >>> _prefix("203.0.113.7"), _prefix("2001:db8::1")
+    ('203.0.0.0/16', '2001:db8::/32')
+    """
+    addr = ipaddress.ip_address(ip)
+    bits = 16 if addr.version == 4 else 32
+    return str(ipaddress.ip_network(f"{addr}/{bits}", strict=False))
