@@ -29,6 +29,16 @@ class Context:
         self.net = net
         self.now = now
 
+    def session_risk(self) -> float:
+        """How far the session can be trusted: its login's risk, raised when it has since moved to a
+        network the account has never used (a stolen cookie replayed from elsewhere)."""
+        s, net = self.session, self.net
+        if s is None:
+            return 0.0
+        if net is not None and net.network != s.network and net.network not in self.account.networks:
+            return max(s.risk, 0.5)
+        return s.risk
+
     def since(self, when: float | None) -> float:
         """Seconds from `when` to now (infinity when it never happened)."""
         return float("inf") if when is None else self.now - when

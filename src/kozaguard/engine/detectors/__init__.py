@@ -8,6 +8,7 @@ from kozaguard.engine.detectors.contact_changed import ContactChanged
 from kozaguard.engine.detectors.cooling_off import CoolingOff
 from kozaguard.engine.detectors.credential_stuffing import CredentialStuffing
 from kozaguard.engine.detectors.impossible_travel import ImpossibleTravel
+from kozaguard.engine.detectors.large_order import LargeOrder
 from kozaguard.engine.detectors.liquidation import Liquidation
 from kozaguard.engine.detectors.lockout import Lockout
 from kozaguard.engine.detectors.new_device import NewDevice
@@ -38,6 +39,7 @@ REGISTRY: dict[str, type[Detector]] = {
         CoolingOff,
         AggressiveBuy,
         Liquidation,
+        LargeOrder,
         PumpCampaign,
     )
 }

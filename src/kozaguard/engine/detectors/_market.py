@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kozaguard.engine.state import Symbol
+from kozaguard.engine.state import Account, State, Symbol
 from kozaguard.events.schema import OrderNew
 
 
@@ -32,3 +32,26 @@ def premium(order: OrderNew, sym: Symbol) -> float:
 def volume_share(order: OrderNew, sym: Symbol) -> float:
     """The order's quantity as a share of the symbol's usual daily volume (0 when unknown)."""
     return order.qty / sym.avg_volume if sym.avg_volume else 0.0
+
+
+def price_of(sym: Symbol | None) -> float:
+    """The symbol's latest known price in its currency (0 when none is known)."""
+    if sym is None:
+        return 0.0
+    return sym.last or sym.close or sym.ask or sym.bid or 0.0
+
+
+def order_value(order: OrderNew, state: State) -> float:
+    """The order's value in yen: its limit, else the latest price."""
+    sym = state.symbols.get(order.symbol)
+    price = order.limit_price or price_of(sym)
+    return state.yen(sym.currency if sym else "JPY", order.qty * price)
+
+
+def account_value(account: Account, state: State) -> float:
+    """Cash plus holdings at their latest prices, in yen."""
+    total = max(account.cash_jpy, 0.0)
+    for symbol, qty in account.positions.items():
+        sym = state.symbols.get(symbol)
+        total += state.yen(sym.currency if sym else "JPY", qty * price_of(sym))
+    return total

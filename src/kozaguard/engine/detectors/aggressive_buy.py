@@ -38,7 +38,7 @@ class AggressiveBuy(Detector):
             reasons.append("large_vs_volume")
         if not reasons:
             return None
-        risky = ctx.session is not None and ctx.session.risk >= self.risky
+        risky = ctx.session_risk() >= self.risky
         hold = (len(reasons) == 2 and p >= self.very_far) or risky
         if risky:
             reasons.append("risky_session")

@@ -26,6 +26,6 @@ class Liquidation(Detector):
         held = ctx.account.positions.get(event.symbol, 0.0)
         if held <= 0 or event.qty < self.share * held:
             return None
-        if ctx.session is not None and ctx.session.risk >= self.risky:
+        if ctx.session_risk() >= self.risky:
             return Finding(Outcome.HOLD, 0.7, ("sell_out_on_risky_session",), ("notify_customer",))
         return Finding(Outcome.ALLOW, 0.1, ("sell_out",))
