@@ -287,7 +287,7 @@ class IdentityService:
         )
 
     def send_login_code(self, ticket: str, method: Factor) -> str:
-        """(Re)send a login code by `sms` or `email_otp` if the ticket accepts it; returns the masked contact."""
+        """(Re)send a login code by `sms` or `email_otp`; returns the masked contact."""
         t = self._ticket(ticket)
         if method not in t.accepted or method not in (Factor.SMS, Factor.EMAIL_OTP):
             raise self._wrong_method(method, t.accepted)
