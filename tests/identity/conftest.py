@@ -189,3 +189,9 @@ def enrol_passkey(service):
         return service.register_passkey(token, challenge_id, auth.create(options), name)
 
     return run
+
+
+@pytest.fixture
+def new_authenticator():
+    """Factory of further soft authenticators (a second phone, a security key)."""
+    return SoftAuthenticator
