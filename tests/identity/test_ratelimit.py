@@ -35,16 +35,16 @@ def storage_uri(request):
 
 def test_per_ip_limit(storage_uri):
     limiter = LoginRateLimiter(RateLimitPolicy("3/minute", "100/minute", storage_uri))
-    ip = f"203.0.113.{uuid.uuid4().int % 250}"
+    ip = f"203.0.113.9-{uuid.uuid4().hex}"  # unique key: Redis keeps earlier runs' hits
     accounts = [uuid.uuid4().hex for _ in range(4)]
     assert [limiter.hit(ip, a) for a in accounts] == [None, None, None, "ip"]
-    assert limiter.hit("192.0.2.1", accounts[0]) is None
+    assert limiter.hit(f"192.0.2.1-{uuid.uuid4().hex}", accounts[0]) is None
 
 
 def test_per_account_limit(storage_uri):
     limiter = LoginRateLimiter(RateLimitPolicy("100/minute", "2/minute", storage_uri))
     account = uuid.uuid4().hex
-    results = [limiter.hit(f"192.0.2.{i}", account) for i in range(3)]
+    results = [limiter.hit(f"192.0.2.{i}-{account}", account) for i in range(3)]
     assert results == [None, None, "account"]
 
 
