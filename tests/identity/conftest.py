@@ -72,21 +72,37 @@ class SoftAuthenticator:
     def create(self, options: dict, origin: str = ORIGIN) -> dict:
         self.user_handle = unb64url(options["user"]["id"])
         client = json.dumps(
-            {"type": "webauthn.create", "challenge": options["challenge"], "origin": origin, "crossOrigin": False}
+            {
+                "type": "webauthn.create",
+                "challenge": options["challenge"],
+                "origin": origin,
+                "crossOrigin": False,
+            }
         ).encode()
-        att = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": self._auth_data(options["rp"]["id"], True)})
+        att = cbor2.dumps(
+            {"fmt": "none", "attStmt": {}, "authData": self._auth_data(options["rp"]["id"], True)}
+        )
         return {
             "id": b64url(self.credential_id),
             "rawId": b64url(self.credential_id),
             "type": "public-key",
-            "response": {"clientDataJSON": b64url(client), "attestationObject": b64url(att), "transports": ["internal"]},
+            "response": {
+                "clientDataJSON": b64url(client),
+                "attestationObject": b64url(att),
+                "transports": ["internal"],
+            },
             "clientExtensionResults": {},
         }
 
     def get(self, options: dict, origin: str = ORIGIN, *, sign_count: int | None = None) -> dict:
         self.sign_count = self.sign_count + 1 if sign_count is None else sign_count
         client = json.dumps(
-            {"type": "webauthn.get", "challenge": options["challenge"], "origin": origin, "crossOrigin": False}
+            {
+                "type": "webauthn.get",
+                "challenge": options["challenge"],
+                "origin": origin,
+                "crossOrigin": False,
+            }
         ).encode()
         auth = self._auth_data(options["rpId"], False)
         sig = self.key.sign(auth + hashlib.sha256(client).digest(), ec.ECDSA(hashes.SHA256()))
@@ -136,8 +152,11 @@ def service(store, notifier, settings, clock) -> IdentityService:
 
 @pytest.fixture
 def ctx() -> LoginContext:
-    return LoginContext(ip="198.51.100.7", user_agent="Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Safari/537.36",
-                        device_id="dev-1")
+    return LoginContext(
+        ip="198.51.100.7",
+        user_agent="Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Safari/537.36",
+        device_id="dev-1",
+    )
 
 
 @pytest.fixture

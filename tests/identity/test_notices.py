@@ -56,7 +56,9 @@ def test_links_are_caught(text):
         ensure_no_link(text)
 
 
-@pytest.mark.parametrize("text", ["認証コード: 123456", "IPアドレス: 2001:db8::1", "端末: Chrome 120.0 / Mac OS X"])
+@pytest.mark.parametrize(
+    "text", ["認証コード: 123456", "IPアドレス: 2001:db8::1", "端末: Chrome 120.0 / Mac OS X"]
+)
 def test_plain_text_passes(text):
     ensure_no_link(text)
 
@@ -155,7 +157,9 @@ class _SmtpSink:
 def test_smtp_notifier_sends_mail_and_keeps_sms_in_outbox(tmp_path, clock):
     n = notices.new_device_login(clock(), "Chrome 120 / Windows", "203.0.113.9")
     with _SmtpSink() as sink:
-        smtp = SmtpNotifier("127.0.0.1", sink.port, "no-reply@localhost", sms_outbox=OutboxNotifier(tmp_path / "s"))
+        smtp = SmtpNotifier(
+            "127.0.0.1", sink.port, "no-reply@localhost", sms_outbox=OutboxNotifier(tmp_path / "s")
+        )
         smtp.send(Message("email", "taro@example.jp", n.subject, n.body, str(n.kind)))
         smtp.send(Message("sms", "090-1234-5678", "認証コード", "認証コード: 123456", "code_sent"))
         with pytest.raises(LinkInMessage):

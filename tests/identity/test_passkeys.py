@@ -33,7 +33,9 @@ def test_password_login_then_requires_the_passkey(service, login, enrol_passkey,
         service.verify_login(d.ticket, "email_otp", code="123456")
     assert e.value.code == "method_not_accepted"
     challenge_id, options = service.login_passkey_options(d.ticket)
-    out = service.verify_login(d.ticket, "passkey", credential=authenticator.get(options), challenge_id=challenge_id)
+    out = service.verify_login(
+        d.ticket, "passkey", credential=authenticator.get(options), challenge_id=challenge_id
+    )
     assert out.decision == "allow"
 
 
@@ -48,7 +50,9 @@ def test_wrong_origin_at_registration_is_rejected(service, login, authenticator)
     token = login()
     challenge_id, options = service.passkey_registration_options(token)
     with pytest.raises(FactorRejected):
-        service.register_passkey(token, challenge_id, authenticator.create(options, origin="http://evil.test"))
+        service.register_passkey(
+            token, challenge_id, authenticator.create(options, origin="http://evil.test")
+        )
 
 
 def test_wrong_rp_id_is_rejected(service, login, enrol_passkey, authenticator, ctx):
@@ -96,7 +100,9 @@ def test_challenge_is_single_use(service, login, enrol_passkey, authenticator, c
     assert e.value.code == "challenge_invalid"
 
 
-def test_several_passkeys_and_removal_needs_step_up(service, login, enrol_passkey, new_authenticator, ctx, notifier):
+def test_several_passkeys_and_removal_needs_step_up(
+    service, login, enrol_passkey, new_authenticator, ctx, notifier
+):
     token = login()
     phone, laptop = new_authenticator(), new_authenticator()
     enrol_passkey(token, phone, "スマートフォン")
@@ -112,7 +118,10 @@ def test_several_passkeys_and_removal_needs_step_up(service, login, enrol_passke
     step = service.begin_step_up(token, Action.FACTOR_REMOVAL)
     assert step.requirement.strongest == "passkey" and step.passkey_options
     service.verify_step_up(
-        token, Action.FACTOR_REMOVAL, "passkey", credential=laptop.get(step.passkey_options),
+        token,
+        Action.FACTOR_REMOVAL,
+        "passkey",
+        credential=laptop.get(step.passkey_options),
         challenge_id=step.challenge_id,
     )
     service.remove_passkey(token, target.credential_id)

@@ -41,7 +41,9 @@ def test_authorize_pure(clock):
     assert d.decision == "challenge"
 
 
-def test_email_change_needs_step_up_notifies_old_address_and_holds_withdrawals(service, login, clock, notifier):
+def test_email_change_needs_step_up_notifies_old_address_and_holds_withdrawals(
+    service, login, clock, notifier
+):
     token = login()
     with pytest.raises(StepUpRequired) as e:
         service.change_contact(token, "email", "new@example.jp")
@@ -88,8 +90,13 @@ def test_withdrawal_with_passkey_step_up(service, login, enrol_passkey, authenti
     with pytest.raises(FactorRejected) as e:
         service.verify_step_up(token, Action.WITHDRAWAL, "email_otp", code="123456")
     assert e.value.code == "method_not_accepted"
-    service.verify_step_up(token, Action.WITHDRAWAL, "passkey", credential=authenticator.get(step.passkey_options),
-                           challenge_id=step.challenge_id)
+    service.verify_step_up(
+        token,
+        Action.WITHDRAWAL,
+        "passkey",
+        credential=authenticator.get(step.passkey_options),
+        challenge_id=step.challenge_id,
+    )
     assert service.authorize(token, Action.WITHDRAWAL).decision == "allow"
 
 

@@ -41,15 +41,24 @@ def test_round_trips(store, clock):
     assert store.get_recovery_codes("c1") == codes
     store.save_challenge("k", Challenge(b"ch", "login", None, now))
     assert store.pop_challenge("k").challenge == b"ch" and store.pop_challenge("k") is None
-    s = Session("th", "c1", now, now + timedelta(hours=1), LoginContext("1.2.3.4"), Factor.PASSKEY,
-                {"withdrawal": (Factor.PASSKEY, now)})
+    s = Session(
+        "th",
+        "c1",
+        now,
+        now + timedelta(hours=1),
+        LoginContext("1.2.3.4"),
+        Factor.PASSKEY,
+        {"withdrawal": (Factor.PASSKEY, now)},
+    )
     store.save_session(s)
     assert store.get_session("th") == s
     store.delete_session("th")
     assert store.get_session("th") is None
     for i in range(60):
         store.add_login(LoginRecord("c1", now + timedelta(minutes=i), "1.2.3.4", "PC", "d", "success"))
-    assert len(store.recent_logins("c1", 100)) == 50 and store.recent_logins("c1", 1)[0].at == now + timedelta(minutes=59)
+    assert len(store.recent_logins("c1", 100)) == 50 and store.recent_logins("c1", 1)[
+        0
+    ].at == now + timedelta(minutes=59)
     store.save_device("c1", Device("d", "PC", now, now, "1.2.3.4"))
     assert [d.device_id for d in store.devices("c1")] == ["d"]
 

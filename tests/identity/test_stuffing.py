@@ -71,8 +71,9 @@ def test_geoip2fast_asn_lookup():
 
 
 def test_service_flags_logins_touched_by_a_stuffing_source(store, notifier, settings, clock):
-    svc = IdentityService(store, notifier, settings, clock=clock,
-                          stuffing=StuffingDetector(StuffingPolicy(accounts_per_ip=3)))
+    svc = IdentityService(
+        store, notifier, settings, clock=clock, stuffing=StuffingDetector(StuffingPolicy(accounts_per_ip=3))
+    )
     svc.register("victim", PASSWORD, "v@example.jp", "090-3333-4444")
     bot = LoginContext("203.0.113.66", "python-requests/2.32", None)
     for login_id in ("victim", "nobody1", "nobody2"):

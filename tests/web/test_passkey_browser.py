@@ -80,9 +80,7 @@ def test_passkey_registration_login_and_wrong_origin(browser, tmp_path, free_por
     port, phishing_port = free_port(), free_port()
     origin = f"http://localhost:{port}"
     settings = Settings(
-        identity=IdentitySettings(
-            rp_id="localhost", origins=(origin,), argon2=Argon2Parameters(1, 1024, 1)
-        ),
+        identity=IdentitySettings(rp_id="localhost", origins=(origin,), argon2=Argon2Parameters(1, 1024, 1)),
         db_path=tmp_path / "identity.sqlite",
         outbox_path=tmp_path / "outbox.jsonl",
         stuffing_by_asn=False,
@@ -112,7 +110,9 @@ def test_passkey_registration_login_and_wrong_origin(browser, tmp_path, free_por
         page.click("#passkey-register")
         page.wait_for_selector("#passkeys tr[data-id]")
         assert "テスト端末" in page.text_content("#passkeys")
-        stored = app.state.identity.store.list_passkeys(app.state.identity.store.find_customer("hanako").customer_id)
+        stored = app.state.identity.store.list_passkeys(
+            app.state.identity.store.find_customer("hanako").customer_id
+        )
         assert len(stored) == 1
 
         # 3. Log out and log in with the passkey alone (discoverable credential, user verified).
@@ -122,7 +122,9 @@ def test_passkey_registration_login_and_wrong_origin(browser, tmp_path, free_por
         page.wait_for_url(f"{base}/identity/pages/activity")
         first_row = page.text_content("#logins tbody tr")
         assert "成功" in first_row and "パスキー" in first_row
-        assert app.state.identity.store.list_passkeys(stored[0].customer_id)[0].sign_count > stored[0].sign_count
+        assert (
+            app.state.identity.store.list_passkeys(stored[0].customer_id)[0].sign_count > stored[0].sign_count
+        )
 
         # 4. The same backend reached through another origin (a relaying phishing site) is refused.
         context.clear_cookies()
