@@ -12,7 +12,7 @@ the engine's detectors and replays of event files all get the same answers.
 from __future__ import annotations
 
 import ipaddress
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -60,6 +60,8 @@ class StuffingDetector:
         self._asn_of = asn_of
         # source key -> deque of (time, account_id), oldest first
         self._failures: dict[str, deque[tuple[datetime, str]]] = defaultdict(deque)
+        # source key -> failures per account still in the window (len = distinct accounts)
+        self._accounts: dict[str, Counter[str]] = defaultdict(Counter)
         # account -> deque of (time, ip) of failures on it
         self._touched: dict[str, deque[tuple[datetime, str]]] = defaultdict(deque)
 
@@ -81,17 +83,22 @@ class StuffingDetector:
             keys.append(("stuffing_asn", f"asn:{asn}", p.accounts_per_asn))
         return keys
 
-    def _prune(self, q: deque, now: datetime) -> None:
+    def _prune(self, q: deque, now: datetime, counts: Counter | None = None) -> None:
         horizon = now - self.policy.window
         while q and q[0][0] < horizon:
-            q.popleft()
+            _, who = q.popleft()
+            if counts is not None:
+                counts[who] -= 1
+                if counts[who] <= 0:
+                    del counts[who]
 
     def record_failure(self, ip: str, account_id: str, at: datetime) -> None:
         """A failed login (wrong password, or unknown login ID) on `account_id` from `ip`."""
         for _, key, _ in self._keys(ip):
-            q = self._failures[key]
+            q, counts = self._failures[key], self._accounts[key]
             q.append((at, account_id))
-            self._prune(q, at)
+            counts[account_id] += 1
+            self._prune(q, at, counts)
         t = self._touched[account_id]
         t.append((at, ip))
         self._prune(t, at)
@@ -100,8 +107,9 @@ class StuffingDetector:
         q = self._failures.get(key)
         if not q:
             return 0
-        self._prune(q, now)
-        return len({account for _, account in q})
+        counts = self._accounts[key]
+        self._prune(q, now, counts)
+        return len(counts)
 
     def source_risk(self, ip: str, now: datetime) -> SourceRisk:
         """The strongest of the address's own, its network's and its ASN's risk."""
