@@ -147,6 +147,16 @@ def evaluate(
     raise typer.Exit(evaluation_cli.run(events, labels, decisions, start=begin, as_json=as_json, out=out))
 
 
+@app.command()
+def serve(port: int = typer.Option(8000, help="TCP port on 127.0.0.1.")) -> None:
+    """Run the HTTP API and customer pages (settings from KOZAGUARD_* variables)."""
+    import uvicorn
+
+    from kozaguard.entrypoints.api.app import create_app
+
+    uvicorn.run(create_app(), host="127.0.0.1", port=port)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,0 +1,1 @@
+"""The HTTP API: `create_app(settings)` assembles each domain's router into one FastAPI app."""

@@ -1,0 +1,27 @@
+"""`create_app(settings)`: a thin assembly of routers; each domain brings its own APIRouter."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from kozaguard.entrypoints.api import errors
+from kozaguard.entrypoints.api.bootstrap import identity_service
+from kozaguard.entrypoints.api.identity import router as identity_router
+from kozaguard.entrypoints.api.settings import Settings
+from kozaguard.entrypoints.web import pages
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app: services from settings, then routers, error handlers and static files."""
+    settings = settings or Settings.from_env()
+    app = FastAPI(
+        title="kozaguard",
+        summary="Account-takeover defence for online brokerages.",
+        version="0.1.0",
+    )
+    app.state.settings = settings
+    app.state.identity = identity_service(settings)
+    errors.install(app)
+    app.include_router(identity_router)
+    pages.install(app)
+    return app

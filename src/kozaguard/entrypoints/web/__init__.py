@@ -1,0 +1,1 @@
+"""Customer pages (Jinja2 templates, htmx and a small passkey script, all served locally)."""

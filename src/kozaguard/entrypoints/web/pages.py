@@ -1,0 +1,166 @@
+"""Customer pages in Japanese: log in (password or passkey), enrol TOTP and passkeys, see activity.
+
+Pages render on the server; htmx swaps small fragments; `static/passkey.js` runs the WebAuthn
+ceremonies against the JSON API. Nothing is loaded from another site.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, Form, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from kozaguard.entrypoints.api.identity import SESSION_COOKIE, login_context, set_session_cookie
+from kozaguard.identity.errors import IdentityError
+from kozaguard.identity.notices import jst
+from kozaguard.identity.service import IdentityService
+
+HERE = Path(__file__).parent
+HTMX = "htmx-2.0.11.min.js"
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.filters["jst"] = jst
+templates.env.globals["htmx"] = HTMX
+
+router = APIRouter(prefix="/identity/pages", include_in_schema=False)
+
+_FACTOR_JA = {
+    "passkey": "パスキー",
+    "totp": "認証アプリ",
+    "sms": "SMS",
+    "email_otp": "メール",
+    "recovery_code": "リカバリーコード",
+}
+_OUTCOME_JA = {
+    "success": "成功",
+    "password_bad": "パスワード誤り",
+    "factor_bad": "追加認証の失敗",
+    "locked": "ロック中",
+}
+templates.env.globals.update(factor_ja=_FACTOR_JA, outcome_ja=_OUTCOME_JA)
+
+
+def install(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(router)
+
+
+def _svc(request: Request) -> IdentityService:
+    return request.app.state.identity
+
+
+def _token(request: Request) -> str | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    try:
+        _svc(request).session(token)
+    except IdentityError:
+        return None
+    return token
+
+
+def _page(request: Request, name: str, **ctx) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, ctx)
+
+
+@router.get("/login")
+def login_page(request: Request) -> HTMLResponse:
+    return _page(request, "login.html")
+
+
+@router.post("/login")
+def login_submit(
+    request: Request,
+    response: Response,
+    login_id: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+) -> HTMLResponse:
+    ctx = login_context(request, response)
+    d = _svc(request).login(login_id, password, ctx)
+    page = _page(request, "_login_step.html", d=d, error=None)
+    for key, value in response.headers.items():
+        if key == "set-cookie":
+            page.headers.append(key, value)
+    return page
+
+
+@router.post("/login/verify")
+def login_verify(
+    request: Request,
+    ticket: Annotated[str, Form(max_length=128)],
+    method: Annotated[str, Form(max_length=20)],
+    code: Annotated[str, Form(max_length=32)],
+) -> HTMLResponse:
+    svc = _svc(request)
+    try:
+        d = svc.verify_login(ticket, method, code=code)
+    except IdentityError as exc:
+        retry = exc.code not in ("account_locked", "ticket_invalid")
+        return _page(
+            request,
+            "_code_form.html",
+            ticket=ticket if retry else None,
+            methods=[method],
+            error=exc.message_ja or exc.message,
+        )
+    out = HTMLResponse("", headers={"HX-Redirect": "/identity/pages/activity"})
+    set_session_cookie(request, out, d.session)
+    return out
+
+
+@router.get("/activity")
+def activity(request: Request) -> Response:
+    token = _token(request)
+    if token is None:
+        return RedirectResponse("/identity/pages/login", status_code=303)
+    svc = _svc(request)
+    customer = svc.customer_of(token)
+    return _page(
+        request,
+        "activity.html",
+        customer=customer,
+        logins=svc.recent_logins(token),
+        devices=svc.devices(token),
+        factors=svc.enrolled(customer),
+    )
+
+
+@router.get("/passkeys")
+def passkeys_page(request: Request) -> Response:
+    token = _token(request)
+    if token is None:
+        return RedirectResponse("/identity/pages/login", status_code=303)
+    return _page(request, "passkeys.html", passkeys=_svc(request).list_passkeys(token))
+
+
+@router.get("/totp")
+def totp_page(request: Request) -> Response:
+    if _token(request) is None:
+        return RedirectResponse("/identity/pages/login", status_code=303)
+    return _page(request, "totp.html")
+
+
+@router.post("/totp/enrol")
+def totp_enrol(request: Request) -> HTMLResponse:
+    token = _token(request)
+    if token is None:
+        return HTMLResponse("<p class='error'>ログインしてください。</p>", status_code=401)
+    try:
+        p = _svc(request).begin_totp(token)
+    except IdentityError as exc:
+        return _page(request, "_message.html", error=exc.message_ja or exc.message)
+    return _page(request, "_totp_enrol.html", p=p, error=None)
+
+
+@router.post("/totp/confirm")
+def totp_confirm(request: Request, code: Annotated[str, Form(max_length=32)]) -> HTMLResponse:
+    token = _token(request)
+    if token is None:
+        return HTMLResponse("<p class='error'>ログインしてください。</p>", status_code=401)
+    try:
+        _svc(request).confirm_totp(token, code)
+    except IdentityError as exc:
+        return _page(request, "_totp_confirm.html", error=exc.message_ja or exc.message)
+    return _page(request, "_message.html", message="認証アプリを登録しました。次回のログインから使えます。")

@@ -1,0 +1,28 @@
+"""Identity policy knobs, with the defaults documented in docs/identity.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from kozaguard.identity.passwords import Argon2Parameters
+from kozaguard.identity.ratelimit import RateLimitPolicy
+from kozaguard.identity.stuffing import StuffingPolicy
+
+
+@dataclass(frozen=True)
+class IdentitySettings:
+    rp_id: str = "localhost"
+    rp_name: str = "kozaguard 証券"
+    origins: tuple[str, ...] = ("http://localhost:8000",)
+    totp_issuer: str = "kozaguard"
+    lockout_threshold: int = 5
+    cooling_off: timedelta = timedelta(hours=72)
+    #: JSDA: MFA at every login. False only lets a known device skip the factor.
+    mfa_at_login: bool = True
+    step_up_ttl: timedelta = timedelta(minutes=5)
+    session_ttl: timedelta = timedelta(hours=8)
+    ticket_ttl: timedelta = timedelta(minutes=10)
+    argon2: Argon2Parameters = field(default_factory=Argon2Parameters)
+    rate_limits: RateLimitPolicy = field(default_factory=RateLimitPolicy)
+    stuffing: StuffingPolicy = field(default_factory=StuffingPolicy)

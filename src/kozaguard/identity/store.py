@@ -1,0 +1,248 @@
+"""Storage of credentials and factors: one interface, an in-memory twin and (in sqlite_store) SQLite.
+
+Every record is a frozen dataclass encoded with msgspec, kept under (namespace, key). The typed
+methods live in `KeyValueIdentityStore`, so the twins differ only in five primitive operations
+and cannot drift apart in behaviour.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from typing import Any, TypeVar
+
+import msgspec
+
+from kozaguard.identity.codes import IssuedCode
+from kozaguard.identity.lockout import LockoutState
+from kozaguard.identity.models import Challenge, Customer, Device, LoginRecord, LoginTicket, Session
+from kozaguard.identity.otp import TotpEnrolment
+from kozaguard.identity.passkeys import Passkey
+from kozaguard.identity.recovery import RecoveryCode
+
+T = TypeVar("T")
+RECENT_LOGINS = 50
+
+
+class IdentityStore(ABC):
+    """What the identity service needs to remember."""
+
+    @abstractmethod
+    def add_customer(self, customer: Customer) -> bool:
+        """False when the login ID is taken."""
+
+    @abstractmethod
+    def save_customer(self, customer: Customer) -> None: ...
+    @abstractmethod
+    def get_customer(self, customer_id: str) -> Customer | None: ...
+    @abstractmethod
+    def find_customer(self, login_id: str) -> Customer | None: ...
+    @abstractmethod
+    def get_lockout(self, customer_id: str) -> LockoutState: ...
+    @abstractmethod
+    def save_lockout(self, customer_id: str, state: LockoutState) -> None: ...
+    @abstractmethod
+    def get_totp(self, customer_id: str) -> TotpEnrolment | None: ...
+    @abstractmethod
+    def save_totp(self, customer_id: str, enrolment: TotpEnrolment | None) -> None: ...
+    @abstractmethod
+    def get_code(self, customer_id: str, purpose: str) -> IssuedCode | None: ...
+    @abstractmethod
+    def save_code(self, customer_id: str, purpose: str, code: IssuedCode | None) -> None: ...
+    @abstractmethod
+    def list_passkeys(self, customer_id: str) -> list[Passkey]: ...
+    @abstractmethod
+    def get_passkey(self, credential_id: bytes) -> Passkey | None: ...
+    @abstractmethod
+    def save_passkey(self, passkey: Passkey) -> None: ...
+    @abstractmethod
+    def delete_passkey(self, credential_id: bytes) -> None: ...
+    @abstractmethod
+    def get_recovery_codes(self, customer_id: str) -> list[RecoveryCode]: ...
+    @abstractmethod
+    def save_recovery_codes(self, customer_id: str, codes: list[RecoveryCode]) -> None: ...
+    @abstractmethod
+    def save_challenge(self, key: str, challenge: Challenge) -> None: ...
+    @abstractmethod
+    def pop_challenge(self, key: str) -> Challenge | None: ...
+    @abstractmethod
+    def save_ticket(self, ticket: LoginTicket) -> None: ...
+    @abstractmethod
+    def get_ticket(self, ticket_hash: str) -> LoginTicket | None: ...
+    @abstractmethod
+    def delete_ticket(self, ticket_hash: str) -> None: ...
+    @abstractmethod
+    def save_session(self, session: Session) -> None: ...
+    @abstractmethod
+    def get_session(self, token_hash: str) -> Session | None: ...
+    @abstractmethod
+    def delete_session(self, token_hash: str) -> None: ...
+    @abstractmethod
+    def add_login(self, record: LoginRecord) -> None: ...
+    @abstractmethod
+    def recent_logins(self, customer_id: str, limit: int = 20) -> list[LoginRecord]: ...
+    @abstractmethod
+    def save_device(self, customer_id: str, device: Device) -> None: ...
+    @abstractmethod
+    def devices(self, customer_id: str) -> list[Device]: ...
+
+
+class KeyValueIdentityStore(IdentityStore):
+    """The typed methods over five primitives: get, put, delete, and their namespaces."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+
+    @abstractmethod
+    def _get(self, ns: str, key: str) -> bytes | None: ...
+    @abstractmethod
+    def _put(self, ns: str, key: str, value: bytes) -> None: ...
+    @abstractmethod
+    def _delete(self, ns: str, key: str) -> None: ...
+
+    def _read(self, ns: str, key: str, type_: type[T]) -> T | None:
+        raw = self._get(ns, key)
+        return None if raw is None else msgspec.json.decode(raw, type=type_)
+
+    def _write(self, ns: str, key: str, value: Any) -> None:
+        if value is None:
+            self._delete(ns, key)
+        else:
+            self._put(ns, key, msgspec.json.encode(value))
+
+    # customers
+    def add_customer(self, customer: Customer) -> bool:
+        with self._lock:
+            if self._get("login_id", customer.login_id) is not None:
+                return False
+            self._put("login_id", customer.login_id, customer.customer_id.encode())
+            self._write("customer", customer.customer_id, customer)
+            return True
+
+    def save_customer(self, customer: Customer) -> None:
+        with self._lock:
+            self._write("customer", customer.customer_id, customer)
+
+    def get_customer(self, customer_id: str) -> Customer | None:
+        return self._read("customer", customer_id, Customer)
+
+    def find_customer(self, login_id: str) -> Customer | None:
+        cid = self._get("login_id", login_id)
+        return None if cid is None else self.get_customer(cid.decode())
+
+    # lockout, TOTP, one-time codes, recovery codes
+    def get_lockout(self, customer_id: str) -> LockoutState:
+        return self._read("lockout", customer_id, LockoutState) or LockoutState()
+
+    def save_lockout(self, customer_id: str, state: LockoutState) -> None:
+        self._write("lockout", customer_id, state)
+
+    def get_totp(self, customer_id: str) -> TotpEnrolment | None:
+        return self._read("totp", customer_id, TotpEnrolment)
+
+    def save_totp(self, customer_id: str, enrolment: TotpEnrolment | None) -> None:
+        self._write("totp", customer_id, enrolment)
+
+    def get_code(self, customer_id: str, purpose: str) -> IssuedCode | None:
+        return self._read("code", f"{customer_id}:{purpose}", IssuedCode)
+
+    def save_code(self, customer_id: str, purpose: str, code: IssuedCode | None) -> None:
+        self._write("code", f"{customer_id}:{purpose}", code)
+
+    def get_recovery_codes(self, customer_id: str) -> list[RecoveryCode]:
+        return self._read("recovery", customer_id, list[RecoveryCode]) or []
+
+    def save_recovery_codes(self, customer_id: str, codes: list[RecoveryCode]) -> None:
+        self._write("recovery", customer_id, codes)
+
+    # passkeys: one list per customer plus an owner index by credential ID
+    def list_passkeys(self, customer_id: str) -> list[Passkey]:
+        return self._read("passkeys", customer_id, list[Passkey]) or []
+
+    def get_passkey(self, credential_id: bytes) -> Passkey | None:
+        owner = self._get("passkey_owner", credential_id.hex())
+        if owner is None:
+            return None
+        return next((p for p in self.list_passkeys(owner.decode()) if p.credential_id == credential_id), None)
+
+    def save_passkey(self, passkey: Passkey) -> None:
+        with self._lock:
+            current = self.list_passkeys(passkey.customer_id)
+            updated = [passkey if p.credential_id == passkey.credential_id else p for p in current]
+            if not any(p.credential_id == passkey.credential_id for p in current):
+                updated.append(passkey)
+            self._put("passkey_owner", passkey.credential_id.hex(), passkey.customer_id.encode())
+            self._write("passkeys", passkey.customer_id, updated)
+
+    def delete_passkey(self, credential_id: bytes) -> None:
+        with self._lock:
+            passkey = self.get_passkey(credential_id)
+            if passkey is None:
+                return
+            rest = [p for p in self.list_passkeys(passkey.customer_id) if p.credential_id != credential_id]
+            self._write("passkeys", passkey.customer_id, rest)
+            self._delete("passkey_owner", credential_id.hex())
+
+    # short-lived: WebAuthn challenges, login tickets, sessions
+    def save_challenge(self, key: str, challenge: Challenge) -> None:
+        self._write("challenge", key, challenge)
+
+    def pop_challenge(self, key: str) -> Challenge | None:
+        with self._lock:
+            found = self._read("challenge", key, Challenge)
+            self._delete("challenge", key)
+            return found
+
+    def save_ticket(self, ticket: LoginTicket) -> None:
+        self._write("ticket", ticket.ticket_hash, ticket)
+
+    def get_ticket(self, ticket_hash: str) -> LoginTicket | None:
+        return self._read("ticket", ticket_hash, LoginTicket)
+
+    def delete_ticket(self, ticket_hash: str) -> None:
+        self._delete("ticket", ticket_hash)
+
+    def save_session(self, session: Session) -> None:
+        self._write("session", session.token_hash, session)
+
+    def get_session(self, token_hash: str) -> Session | None:
+        return self._read("session", token_hash, Session)
+
+    def delete_session(self, token_hash: str) -> None:
+        self._delete("session", token_hash)
+
+    # history
+    def add_login(self, record: LoginRecord) -> None:
+        with self._lock:
+            records = self._read("logins", record.customer_id, list[LoginRecord]) or []
+            self._write("logins", record.customer_id, [record, *records][:RECENT_LOGINS])
+
+    def recent_logins(self, customer_id: str, limit: int = 20) -> list[LoginRecord]:
+        return (self._read("logins", customer_id, list[LoginRecord]) or [])[:limit]
+
+    def save_device(self, customer_id: str, device: Device) -> None:
+        with self._lock:
+            known = self._read("devices", customer_id, dict[str, Device]) or {}
+            known[device.device_id] = device
+            self._write("devices", customer_id, known)
+
+    def devices(self, customer_id: str) -> list[Device]:
+        known = self._read("devices", customer_id, dict[str, Device]) or {}
+        return sorted(known.values(), key=lambda d: d.last_seen, reverse=True)
+
+
+class MemoryIdentityStore(KeyValueIdentityStore):
+    """In-memory twin for tests and single-process demos."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._data: dict[tuple[str, str], bytes] = {}
+
+    def _get(self, ns: str, key: str) -> bytes | None:
+        return self._data.get((ns, key))
+
+    def _put(self, ns: str, key: str, value: bytes) -> None:
+        self._data[(ns, key)] = value
+
+    def _delete(self, ns: str, key: str) -> None:
+        self._data.pop((ns, key), None)
