@@ -119,3 +119,8 @@ def test_decisions_and_labels_codec():
         list(read_decisions([b'{"event_id":"e1","decision":"hold","factor":"otp","score":0.5}']))
     with pytest.raises(InvalidLine, match="capability"):
         list(read_labels([b'{"event_id":"e1","actor":"attacker","attack_id":"A","capability":"magic"}']))
+
+
+def test_invalid_utf8_is_located():
+    err = _one(b'{"type":"fx.rate","event_id":"\x80"}')
+    assert err.line == 2 and "UTF-8" in str(err)

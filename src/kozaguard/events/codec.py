@@ -69,14 +69,16 @@ def _event_id_of(raw: bytes) -> str | None:
     """Best effort: the event_id of a line that failed validation (only on the error path)."""
     try:
         obj = _loose.decode(raw)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, UnicodeDecodeError):
         return None
     if isinstance(obj, dict) and isinstance(obj.get("event_id"), str):
         return obj["event_id"]
     return None
 
 
-def _explain(source: str, n: int, raw: bytes, err: msgspec.MsgspecError) -> InvalidLine:
+def _explain(source: str, n: int, raw: bytes, err: msgspec.MsgspecError | UnicodeDecodeError) -> InvalidLine:
+    if isinstance(err, UnicodeDecodeError):
+        return InvalidLine(source, n, f"not valid UTF-8 (byte {err.start}); files must be UTF-8 text")
     if isinstance(err, msgspec.ValidationError):
         m = _AT.match(str(err))
         assert m is not None
@@ -110,7 +112,7 @@ def check_event(event: Event) -> str | None:
 def _decode(raw: bytes, source: str, n: int) -> Event:
     try:
         event = _event_decoder.decode(raw)
-    except msgspec.MsgspecError as err:
+    except (msgspec.MsgspecError, UnicodeDecodeError) as err:
         raise _explain(source, n, raw, err) from None
     problem = check_event(event)
     if problem:
@@ -158,7 +160,7 @@ def _read(decoder: msgspec.json.Decoder, lines: Iterable[bytes], source: str) ->
             continue
         try:
             yield n, decoder.decode(raw)
-        except msgspec.MsgspecError as err:
+        except (msgspec.MsgspecError, UnicodeDecodeError) as err:
             raise _explain(source, n, raw, err) from None
 
 
