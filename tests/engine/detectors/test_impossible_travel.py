@@ -4,8 +4,13 @@ from streams import at, login
 
 
 def test_japan_then_abroad_within_the_hour_is_challenged():
-    d = judge(ImpossibleTravel(), [*history(), login(at(3, 8, 40), ip="8.8.8.8", device_id="d-home")])
+    d = judge(ImpossibleTravel(), [*history(), login(at(3, 8, 40), ip="8.8.8.8", device_id="d-other")])
     assert d.decision == "challenge" and d.reasons == ["impossible_travel"]
+
+
+def test_own_device_switching_on_a_vpn_only_adds_risk():
+    d = judge(ImpossibleTravel(), [*history(), login(at(3, 8, 40), ip="8.8.8.8", device_id="d-home")])
+    assert d.decision == "allow" and d.reasons == ["impossible_travel"]
 
 
 def test_abroad_a_day_later_is_possible():

@@ -1,4 +1,5 @@
 from kozaguard.engine.detectors.new_device import NewDevice
+from kozaguard.events.schema import Login
 from scenarios import ABROAD, HOME, history, judge
 from streams import at, login
 
@@ -15,3 +16,18 @@ def test_unknown_device_is_challenged_with_a_code():
 def test_cleared_cookie_on_familiar_browser_and_network_is_not_challenged():
     d = judge(NewDevice(), [*history(), login(at(5, 9), ip=HOME["ip"], device_id=None)])
     assert d.decision == "allow" and d.reasons == ["device_cookie_missing"]
+
+
+def test_new_device_on_the_home_network_is_noticed_not_challenged():
+    d = judge(
+        NewDevice(),
+        [*history(), login(at(5, 9), ip=HOME["ip"], device_id="d-new-phone", user_agent="Android")],
+    )
+    assert (d.decision, d.reasons, d.actions) == ("allow", ["new_device"], ["notify_customer"])
+    assert d.score >= 0.4  # enough to scrutinise what the session does
+
+
+def test_account_without_login_history_is_not_challenged_for_novelty():
+    first = [e for e in history() if not isinstance(e, Login)]
+    d = judge(NewDevice(), [*first, login(at(5, 9), **ABROAD)])
+    assert d.decision == "allow" and d.reasons == ["no_login_history"] and d.score >= 0.4

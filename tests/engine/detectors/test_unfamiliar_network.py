@@ -1,4 +1,5 @@
 from kozaguard.engine.detectors.unfamiliar_network import UnfamiliarNetwork
+from kozaguard.events.schema import Login
 from scenarios import HOME, history, judge
 from streams import at, login
 
@@ -9,8 +10,20 @@ def test_home_network_passes():
 
 
 def test_foreign_hosting_network_is_challenged():
-    d = judge(UnfamiliarNetwork(), [*history(), login(at(5, 9), ip="8.8.8.8", device_id="d-home")])
+    d = judge(UnfamiliarNetwork(), [*history(), login(at(5, 9), ip="8.8.8.8", device_id="d-other")])
     assert d.decision == "challenge" and {"foreign_ip", "hosting_network"} <= set(d.reasons)
+
+
+def test_traveller_on_own_device_only_adds_risk():
+    d = judge(UnfamiliarNetwork(), [*history(), login(at(5, 9), ip="8.8.8.8", device_id="d-home")])
+    assert d.decision == "allow" and "foreign_ip" in d.reasons and d.score > 0.3
+
+
+def test_first_login_judged_on_the_network_alone():
+    first = [e for e in history() if not isinstance(e, Login)]
+    assert judge(UnfamiliarNetwork(), [*first, login(at(5, 9), **HOME)]).reasons == []
+    d = judge(UnfamiliarNetwork(), [*first, login(at(5, 9), ip="8.8.8.8")])
+    assert d.decision == "challenge" and "new_network" not in d.reasons
 
 
 def test_another_japanese_home_network_only_adds_a_little():

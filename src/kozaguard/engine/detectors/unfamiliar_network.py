@@ -1,7 +1,9 @@
 """A login from a country, network or hosting provider the account has not used.
 
 Takeovers in 2025 came from foreign hosting and from proxies; customers log in from home and mobile
-networks in Japan. A foreign or hosting network that the account has never used asks for a code.
+networks in Japan. A foreign or hosting network the account has never used asks for a code — unless
+the login comes from the customer's own known device and browser (a traveller, a VPN user), which
+only adds risk. A new network in Japan alone is ordinary (mobile lines, a new provider).
 """
 
 from __future__ import annotations
@@ -23,13 +25,17 @@ class UnfamiliarNetwork(Detector):
         net, account = ctx.net, ctx.account
         if event.result != "password_ok" or net.network in account.networks:
             return None
-        reasons: list[str] = ["new_network"]
-        score = 0.1
+        reasons: list[str] = ["new_network"] if account.logins else []
+        score = 0.1 if account.logins else 0.0
         if net.country != self.home and net.country not in account.countries:
             reasons.append("foreign_ip")
             score += 0.35
         if net.hosting:
             reasons.append("hosting_network")
             score += 0.35
-        outcome = Outcome.CHALLENGE_OTP if len(reasons) > 1 else Outcome.ALLOW
+        if not reasons:
+            return None
+        own_client = event.device_id in account.devices and event.user_agent in account.user_agents
+        strong = "foreign_ip" in reasons or "hosting_network" in reasons
+        outcome = Outcome.CHALLENGE_OTP if strong and not own_client else Outcome.ALLOW
         return Finding(outcome, min(score, 0.8), tuple(reasons))
