@@ -231,17 +231,17 @@ class MarketDay:
         return round_to_tick(self.state.universe[symbol].market, float(gd.price[gd.row[symbol], i]))
 
     def last(self, symbol: str, ms: int) -> float:
-        """The last trade price at `ms` (the open before the session, the close after it)."""
+        """The last trade price at `ms` (yesterday's close before the open, the close after it)."""
         gd = self.group(symbol)
         i = bisect.bisect_right(gd.minute_ms, ms) - 1
-        return self._price(symbol, max(i, 0))
+        return self._price(symbol, i) if i >= 0 else self.prev_close[symbol]
 
     def quote(self, symbol: str, ms: int, spread_draw: float = 0.5) -> Quote:
         """The quote in force at `ms`; `spread_draw` in [0, 1) places the last trade in the spread."""
         info = self.state.universe[symbol]
         gd = self.group(symbol)
         i = bisect.bisect_right(gd.minute_ms, ms) - 1
-        last = self._price(symbol, max(i, 0))
+        last = self._price(symbol, i) if i >= 0 else self.prev_close[symbol]
         tick = tick_size(info.market, last)
         spread = _SPREAD_TICKS[info.tier]
         below = int(spread_draw * (spread + 1))
