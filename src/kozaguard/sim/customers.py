@@ -8,6 +8,9 @@ trade in the way of their habit, move cash, change their profile or factors, and
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import math
 import random
 from dataclasses import dataclass
@@ -19,7 +22,7 @@ from faker.providers.address.ja_JP import Provider as JaAddress
 from kozaguard.sim.accounts import Account, Holding
 from kozaguard.sim.config import SimConfig
 from kozaguard.sim.devices import Device, UserAgents, new_device, new_session_id
-from kozaguard.sim.drafts import Ctx, Label, Sink
+from kozaguard.sim.drafts import Ctx, Label, Sink, randint
 from kozaguard.sim.instruments import InstrumentInfo, round_to_tick
 from kozaguard.sim.market import MarketDay
 from kozaguard.sim.networks import Networks
@@ -76,7 +79,7 @@ def pick(rng: random.Random, weighted: dict[str, float]) -> str:
 def bank_account_id(rng: random.Random) -> str:
     """A bank code, branch and account number as a broker stores a withdrawal account."""
     bank = rng.choice(["0001", "0005", "0009", "0010", "0036", "0038", "0040", "0397", "9900", "0033"])
-    return f"{bank}-{rng.randint(1, 999):03d}-{rng.randint(0, 9_999_999):07d}"
+    return f"{bank}-{randint(rng, 1, 999):03d}-{randint(rng, 0, 9_999_999):07d}"
 
 
 class Pools:
@@ -190,7 +193,7 @@ class Customers:
         )
         invested = wealth * rng.uniform(0.3, 0.9)
         acct.cash = float(round(wealth - invested))
-        for _ in range(rng.randint(1, 8 if habit != "nisa" else 4)):
+        for _ in range(randint(rng, 1, 8 if habit != "nisa" else 4)):
             symbol = self.pools.for_habit(rng, habit, foreign)
             info = self.universe[symbol]
             fx = {"USD": 147.0, "HKD": 18.9, "CNY": 20.2}.get(info.currency, 1.0)
@@ -277,10 +280,10 @@ class Customers:
             for _ in range(rng.choices([1, 2, 3], [0.75, 0.2, 0.05])[0]):
                 bad = ctx._replace(session_id=new_session_id(rng))
                 self.sink.emit(ms, "auth.login", {**bad.fields(), "result": "password_bad"}, None, truth)
-                ms += rng.randint(4_000, 40_000)
+                ms += randint(rng, 4_000, 40_000)
         self.sink.emit(ms, "auth.login", {**ctx.fields(), "result": "password_ok"}, None, truth)
         acct.last_session = (ctx.session_id, ms, device, ip)
-        return ctx, ms + rng.randint(5_000, 90_000)
+        return ctx, ms + randint(rng, 5_000, 90_000)
 
     def choose_device(self, rng: random.Random, acct: Account, hour: float) -> Device:
         if len(acct.devices) == 1:
@@ -293,7 +296,7 @@ class Customers:
 
     def logout(self, rng: random.Random, ctx: Ctx, ms: int, chance: float = 0.55) -> None:
         if rng.random() < chance:
-            self.sink.emit(ms + rng.randint(10_000, 400_000), "auth.logout", ctx.fields())
+            self.sink.emit(ms + randint(rng, 10_000, 400_000), "auth.logout", ctx.fields())
 
     # a day ----------------------------------------------------------------------------------
     def run_day(
@@ -326,7 +329,7 @@ class Customers:
                     )
                     amount = int(amount * rng.choice([1, 1, 1, 1.5, 2, 3]))
                     self.sink.emit(
-                        midnight + rng.randint(8 * 3_600_000, 22 * 3_600_000),
+                        midnight + randint(rng, 8 * 3_600_000, 22 * 3_600_000),
                         "cash.deposit",
                         {"account_id": acct.account_id, "amount_jpy": amount},
                     )
@@ -335,7 +338,7 @@ class Customers:
     def _life_events(self, rng: random.Random, acct: Account, day_index: int) -> None:
         """Travel and new devices: things that change how a customer logs in."""
         if acct.travel_until < day_index and rng.random() < self.cfg.travel_rate * 5:
-            acct.travel_until = day_index + rng.randint(2, 9)
+            acct.travel_until = day_index + randint(rng, 2, 9)
             acct.travel_country = rng.choice(self.nets.travel_countries)
         if rng.random() < self.cfg.new_device_rate * 3:
             kind = rng.choice(["mobile", "mobile", "desktop", "tablet"])
@@ -349,7 +352,7 @@ class Customers:
         habit = HABITS[acct.habit]
         ctx, t = self.login(rng, acct, ms, day_index)
         if rng.random() < habit.order_chance:
-            for _ in range(rng.randint(*habit.orders)):
+            for _ in range(randint(rng, *habit.orders)):
                 t = self.routine_order(rng, acct, ctx, t, mday)
         t = self._housekeeping(rng, acct, ctx, t)
         self.logout(rng, ctx, t)
@@ -364,7 +367,7 @@ class Customers:
                     {**ctx.fields(), "amount_jpy": amount, "bank_account_id": acct.bank_account_id},
                 )
                 acct.cash -= amount
-                t += rng.randint(10_000, 120_000)
+                t += randint(rng, 10_000, 120_000)
         if rng.random() < 0.004:
             field = rng.choices([f for f, _ in _PROFILE_FIELDS], [w for _, w in _PROFILE_FIELDS])[0]
             t = self.profile_change(rng, acct, ctx, t, field)
@@ -385,7 +388,7 @@ class Customers:
         self.sink.emit(t, "profile.change", {**ctx.fields(), "field": field}, label, truth)
         if field == "bank_account":
             acct.bank_account_id = bank_account_id(rng)
-        return t + rng.randint(15_000, 180_000)
+        return t + randint(rng, 15_000, 180_000)
 
     def factor_change(self, rng: random.Random, acct: Account, ctx: Ctx, t: int) -> int:
         """Customers add passkeys and authenticator apps over time; a few drop a factor."""
@@ -398,7 +401,7 @@ class Customers:
             action = "enrolled"
             acct.factors.append(factor)
         self.sink.emit(t, "auth.factor", {**ctx.fields(), "factor": factor, "action": action})
-        return t + rng.randint(20_000, 200_000)
+        return t + randint(rng, 20_000, 200_000)
 
     def routine_order(self, rng: random.Random, acct: Account, ctx: Ctx, t: int, mday: MarketDay) -> int:
         """A buy or sell in the customer's style, priced near the market."""
@@ -410,7 +413,7 @@ class Customers:
             lots = int(held // info.lot_size)
             if lots <= 0:
                 return t
-            qty = (lots if rng.random() < 0.4 else rng.randint(1, lots)) * info.lot_size
+            qty = (lots if rng.random() < 0.4 else randint(rng, 1, lots)) * info.lot_size
             self.place(rng, acct, ctx, t, symbol, "sell", qty, mday)
         else:
             if acct.habit == "small_cap_speculator" and self.movers and rng.random() < 0.3:
@@ -426,7 +429,7 @@ class Customers:
             if lots <= 0:
                 return t
             self.place(rng, acct, ctx, t, symbol, "buy", lots * info.lot_size, mday)
-        return t + rng.randint(20_000, 300_000)
+        return t + randint(rng, 20_000, 300_000)
 
     def place(
         self,
@@ -459,10 +462,16 @@ class Customers:
             account_type = "margin"
         placed = self.desk.order(rng, t, ctx, acct, symbol, side, qty, limit, account_type, truth=truth)
         if limit is not None and placed.filled == 0 and not placed.pending and rng.random() < 0.3:
-            self.desk.cancel(t + rng.randint(60_000, 1_800_000), ctx, placed.key, truth=truth)
+            self.desk.cancel(t + randint(rng, 60_000, 1_800_000), ctx, placed.key, truth=truth)
         return placed
 
 
+@functools.cache
+def _cumulative(windows: tuple[tuple[float, float, float], ...]) -> list[float]:
+    return list(itertools.accumulate(w for _, _, w in windows))
+
+
 def _pick_hour(rng: random.Random, windows: tuple[tuple[float, float, float], ...]) -> float:
-    lo, hi, _ = rng.choices(windows, [w for _, _, w in windows])[0]
-    return rng.uniform(lo, hi)
+    cum = _cumulative(windows)
+    lo, hi, _ = windows[bisect.bisect_left(cum, rng.random() * cum[-1])]
+    return lo + (hi - lo) * rng.random()

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 
 from kozaguard.sim.accounts import Account, Holding
-from kozaguard.sim.drafts import Ctx, Label, OrderKey, Sink
+from kozaguard.sim.drafts import Ctx, Label, OrderKey, Sink, randint
 from kozaguard.sim.instruments import InstrumentInfo, round_to_tick
 from kozaguard.sim.market import MarketDay
 
@@ -91,7 +91,7 @@ class OrderDesk:
         truth: str | None = None,
     ) -> Placed:
         """Emit quote + `order.new` at `ms` and the fills the market gives it today."""
-        self.quote(rng, symbol, ms - rng.randint(400, 4000))
+        self.quote(rng, symbol, ms - randint(rng, 400, 4000))
         key = self.sink.new_order_key()
         fields = ctx.fields()
         fields.update(
@@ -139,9 +139,9 @@ class OrderDesk:
             if j is None:  # after today's last session: the next trading day's open
                 self.pending.append(p)
                 return Placed(p.key, 0.0, 0.0, True)
-            i, start_ms = j, gd.minute_ms[j] + rng.randint(0, 2_000)
+            i, start_ms = j, gd.minute_ms[j] + randint(rng, 0, 2_000)
         else:
-            start_ms = ms + rng.randint(150, 1500)
+            start_ms = ms + randint(rng, 150, 1500)
         info = self.universe[p.symbol]
         row = gd.price[gd.row[p.symbol]]
         k = i
@@ -155,9 +155,9 @@ class OrderDesk:
         lots = p.qty / info.lot_size
         pieces = 1
         if lots >= 4 and (info.tier in ("small", "thin") or lots >= 50) and rng.random() < 0.5:
-            pieces = min(int(lots), rng.randint(2, 4))
+            pieces = min(int(lots), randint(rng, 2, 4))
         left, filled, notional = p.qty, 0.0, 0.0
-        fill_ms = start_ms if k == i else gd.minute_ms[k] + rng.randint(0, 59_000)
+        fill_ms = start_ms if k == i else gd.minute_ms[k] + randint(rng, 0, 59_000)
         for n in range(pieces):
             if k >= len(gd.minute_ms):
                 break
@@ -194,9 +194,9 @@ class OrderDesk:
             left -= qty
             filled += qty
             notional += value
-            k += rng.randint(1, 3)
+            k += randint(rng, 1, 3)
             fill_ms = max(
-                fill_ms + 1000, gd.minute_ms[min(k, len(gd.minute_ms) - 1)] + rng.randint(0, 59_000)
+                fill_ms + 1000, gd.minute_ms[min(k, len(gd.minute_ms) - 1)] + randint(rng, 0, 59_000)
             )
             if left <= 0:
                 break

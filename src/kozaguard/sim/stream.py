@@ -21,7 +21,7 @@ from kozaguard.sim.campaigns import Campaign, Planner
 from kozaguard.sim.config import SimConfig
 from kozaguard.sim.customers import Customers
 from kozaguard.sim.devices import UserAgents
-from kozaguard.sim.drafts import Draft, Sink
+from kozaguard.sim.drafts import Draft, Sink, randint
 from kozaguard.sim.hard_cases import HardCases
 from kozaguard.sim.instruments import load_universe
 from kozaguard.sim.market import MarketDay, MarketState, Move
@@ -136,7 +136,7 @@ class Simulation:
         for symbol in rng.sample(pool, min(len(pool), self.cfg.news_movers_per_day)):
             peak = rng.uniform(0.08, 0.3) * (1 if rng.random() < 0.75 else -0.6)
             moves.append(
-                Move(symbol, rng.randint(0, 200), rng.randint(20, 120), peak, rng.uniform(10, 60), 0.6)
+                Move(symbol, randint(rng, 0, 200), randint(rng, 20, 120), peak, rng.uniform(10, 60), 0.6)
             )
         return moves
 
@@ -158,7 +158,7 @@ class Simulation:
             for s in rows:
                 every = QUOTE_EVERY[self.universe[s].tier]
                 for k in range(rng.randrange(every), n, every):
-                    self.desk.quote(rng, s, gd.minute_ms[k] + rng.randint(0, 59_000))
+                    self.desk.quote(rng, s, gd.minute_ms[k] + randint(rng, 0, 59_000))
             if rows:
                 idx = np.array([gd.row[s] for s in rows])
                 vol = np.diff(gd.cum_volume[idx], axis=1, prepend=0)
@@ -168,7 +168,7 @@ class Simulation:
                 for r, k in spikes.tolist():
                     if k - last_spike.get(r, -9) >= 2:
                         last_spike[r] = k
-                        self.desk.quote(rng, rows[r], gd.minute_ms[k] + rng.randint(0, 59_000))
+                        self.desk.quote(rng, rows[r], gd.minute_ms[k] + randint(rng, 0, 59_000))
             close_ms = gd.close_ms + 5 * 60_000
             for s in gd.symbols:
                 b = mday.bar(s)

@@ -30,6 +30,7 @@ class StreamWriter:
         self.n = 0
         self.order_ids: dict[int, str] = {}
         self._order_seq: dict[str, int] = {}
+        self._days: dict[int, str] = {}
         self.by_type: Counter[str] = Counter()
         self.attacks: dict[str, str] = {}  # attack_id -> capability
         self.truth: dict[str, dict[str, Any]] = {}
@@ -39,7 +40,9 @@ class StreamWriter:
     def _order_id(self, key: OrderKey, ts: datetime) -> str:
         oid = self.order_ids.get(key)
         if oid is None:
-            day = ts.strftime("%Y%m%d")
+            day = self._days.get(ts.toordinal())
+            if day is None:
+                day = self._days[ts.toordinal()] = ts.strftime("%Y%m%d")
             seq = self._order_seq.get(day, 0) + 1
             self._order_seq[day] = seq
             oid = self.order_ids[key] = f"{day}{seq:07d}"
