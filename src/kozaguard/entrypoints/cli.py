@@ -9,6 +9,8 @@ from typing import Annotated, BinaryIO
 
 import typer
 
+from kozaguard.sim.cli import simulate
+
 app = typer.Typer(
     name="kozaguard",
     help="Account-takeover defence for online brokerages: detect, stop, remediate, prove.",
@@ -21,6 +23,9 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """Account-takeover defence for online brokerages: detect, stop, remediate, prove."""
+
+
+app.command("simulate")(simulate)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
