@@ -162,6 +162,55 @@ def serve(port: int = typer.Option(8000, help="TCP port on 127.0.0.1.")) -> None
     uvicorn.run(create_app(), host="127.0.0.1", port=port)
 
 
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the stream, decisions, state and report.")] = Path(
+        "out/demo"
+    ),
+    customers: Annotated[int, typer.Option(help="Simulated customers.")] = 3000,
+    days: Annotated[int, typer.Option(help="Trading days (the first ones are attack-free warm-up).")] = 8,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+) -> None:
+    """The main job end to end: simulate a brokerage under attack, replay it, score the decisions.
+
+    Embedded default: engine state in one SQLite file (OUT/state.db), everything in-process.
+    """
+    import json
+
+    from kozaguard.bootstrap import build_engine
+    from kozaguard.config import Settings
+    from kozaguard.evaluation import cli as evaluation_cli
+    from kozaguard.replay import replay as run_replay
+    from kozaguard.sim.cli import run as simulate_run
+
+    out.mkdir(parents=True, exist_ok=True)
+    typer.echo(f"1/3 simulate: {customers:,} customers, {days} trading days, seed {seed} -> {out}/", err=True)
+    summary = simulate_run(
+        {"customers": customers, "days": days, "seed": seed}, None, out, progress=sys.stderr.isatty()
+    )
+    state_db = out / "state.db"
+    state_db.unlink(missing_ok=True)
+    engine = build_engine(Settings(state=f"sqlite:{state_db}"))
+    events, decisions = out / "events.jsonl", out / "decisions.jsonl"
+    typer.echo(f"2/3 replay: {summary['events']:,} events, state in {state_db}", err=True)
+    bar, advance = progress_bar(events.stat().st_size, "replay")
+    with open(events, "rb") as src, open(decisions, "wb") as sink, bar:
+        result = run_replay(engine, src, sink, source=str(events), progress=advance)
+    engine.state.close()
+    typer.echo(f"    {result.decisions:,} decisions, {result.rate:,.0f} events/s", err=True)
+    typer.echo(f"3/3 evaluate from {summary['from']} (after the warm-up)", err=True)
+    code = evaluation_cli.run(
+        events,
+        out / "labels.jsonl",
+        decisions,
+        start=evaluation_cli.parse_start(summary["from"]),
+        as_json=False,
+        out=out / "report.json",
+    )
+    typer.echo(f"report: {out / 'report.json'}  summary: {json.dumps(str(out / 'summary.json'))}", err=True)
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
