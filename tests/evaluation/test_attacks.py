@@ -113,7 +113,7 @@ def test_a_sell_loss_is_negative_when_the_shares_fell_after_the_sale(stream):
     r = stream.evaluate()
     # buying back: 100 × 800 = 80,000; proceeds 100 × 1,000 − 100 = 99,900 → −19,900
     assert r.loss.sell_loss_jpy == -19_900
-    assert r.loss.attack_loss_jpy == -19_900
+    assert r.loss.attack_loss_jpy == 0  # a gain to the account is no loss: counted as zero, not negative
     assert r.loss.prevented_pct is None  # nothing lost, nothing to prevent
 
 

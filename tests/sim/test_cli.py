@@ -10,7 +10,7 @@ from kozaguard.entrypoints.cli import app
 
 
 def test_simulate_writes_files_and_prints_summary(tmp_path):
-    args = ["simulate", "--customers", "150", "--days", "2", "--warmup-days", "1", "--seed", "5"]
+    args = ["simulate", "--customers", "150", "--days", "3", "--warmup-days", "1", "--seed", "5"]
     result = CliRunner().invoke(app, [*args, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     for name in ("events.jsonl", "labels.jsonl", "truth.jsonl", "summary.json"):

@@ -205,6 +205,7 @@ def test_summary_records_warmup_end(stream):
         ({"customers": "many"}, "customers"),
         ({"capability_mix": {"magic": 1.0}}, "capability_mix"),
         ({"warmup_days": 9, "days": 5}, "warmup_days"),
+        ({"warmup_days": 2, "quiet_days": 2, "days": 4}, "quiet_days"),
         ({"limit_markup": [0.5, 0.1]}, "limit_markup"),
         ({"start_date": "2031-01-01"}, "start_date"),
     ],

@@ -260,6 +260,7 @@ class _Scorer:
     def report(self) -> Report:
         market = self.market
         total, prevented = Loss(), Loss()
+        harm = harm_prevented = 0.0  # per attack, a gain (the crew's own account) counts as no loss
         details: list[AttackDetail] = []
         fallback: set[str] = set()
         for attack in self.attacks.values():
@@ -279,6 +280,8 @@ class _Scorer:
                 if attack.prevented(item):
                     prevented.add(loss)
                     kept += loss.total
+            harm += max(0.0, lost)
+            harm_prevented += min(max(0.0, kept), max(0.0, lost))
             details.append(
                 AttackDetail(
                     attack_id=attack.attack_id,
@@ -305,9 +308,9 @@ class _Scorer:
             stream=Stream(events=self.events, first_ts=self.first_ts, last_ts=self.last_ts),
             attacks=self._attacks(details),
             loss=LossReport(
-                attack_loss_jpy=_yen(total.total),
-                prevented_jpy=_yen(prevented.total),
-                prevented_pct=_pct(prevented.total, total.total) if total.total > 0 else None,
+                attack_loss_jpy=_yen(harm),
+                prevented_jpy=_yen(harm_prevented),
+                prevented_pct=_pct(harm_prevented, harm) if harm > 0 else None,
                 buy_loss_jpy=_yen(total.buy),
                 sell_loss_jpy=_yen(total.sell),
                 withdrawn_jpy=_yen(total.withdrawn),

@@ -129,7 +129,7 @@ class Planner:
         campaigns: list[Campaign] = []
         attack_no = 0
         used_targets: set[str] = set()
-        for d in range(cfg.warmup_days, len(days)):
+        for d in range(cfg.warmup_days, len(days) - cfg.quiet_days):
             for _ in range(_poisson(rng, cfg.attack_rate)):
                 group = pick(rng, _TARGET_MARKETS)
                 choices = [s for s in by_group[group] if s not in used_targets] or by_group["TSE"]

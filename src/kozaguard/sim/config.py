@@ -35,6 +35,7 @@ class SimConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     seed: int = 1
     start_date: str = "2025-04-07"
     warmup_days: int = 4
+    quiet_days: int = 1
     attack_rate: float = 1.0
     capability_mix: dict[str, float] = msgspec.field(
         default_factory=lambda: {"password": 0.3, "otp_relay": 0.5, "session": 0.2}
@@ -126,6 +127,12 @@ def validate(cfg: SimConfig) -> SimConfig:
             "warmup_days",
             f"{cfg.warmup_days} with days={cfg.days}",
             "keep 0 <= warmup_days < days so that some days have attacks",
+        )
+    if cfg.quiet_days < 0 or cfg.warmup_days + cfg.quiet_days >= cfg.days:
+        raise _fail(
+            "quiet_days",
+            f"{cfg.quiet_days} with warmup_days={cfg.warmup_days} and days={cfg.days}",
+            "keep 0 <= quiet_days and warmup_days + quiet_days < days so that some days have attacks",
         )
     try:
         start = cfg.start
