@@ -38,8 +38,20 @@ def stream(customers: int, days: int) -> Path:
     out = HERE / "data" / f"replay-{customers}x{days}"
     events = out / "events.jsonl"
     if not events.exists():
-        cmd = [sys.executable, "-m", "kozaguard", "simulate", "--customers", str(customers), "--days", str(days),
-               "--seed", "7", "--out", str(out)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "kozaguard",
+            "simulate",
+            "--customers",
+            str(customers),
+            "--days",
+            str(days),
+            "--seed",
+            "7",
+            "--out",
+            str(out),
+        ]
         print("simulating:", " ".join(cmd[1:]), file=sys.stderr)
         subprocess.run(cmd, check=True)
     return events
