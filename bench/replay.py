@@ -27,9 +27,9 @@ HERE = Path(__file__).parent
 
 
 def machine() -> str:
+    lines = Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-        platform.processor(),
+        (x.split(":", 1)[1].strip() for x in lines if x.startswith("model name")), platform.processor()
     )
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
