@@ -48,9 +48,19 @@ def _lookup(ip: str):
     return _db.lookup(ip)
 
 
-@lru_cache(maxsize=1 << 18)
 def ip_info(ip: str) -> IpInfo:
-    """Country, network and hosting flag of an address (cached; unknown parts are '--')."""
+    """Country, network and hosting flag of an address (unknown parts are '--').
+
+    Registries assign addresses in blocks of at least a /24 (IPv4) or /48 (IPv6), so the answer is
+    looked up and cached once per block.
+    """
+    if ":" in ip:
+        return _block_info(str(ipaddress.ip_network(f"{ip}/48", strict=False).network_address))
+    return _block_info(ip.rsplit(".", 1)[0] + ".0")
+
+
+@lru_cache(maxsize=1 << 18)
+def _block_info(ip: str) -> IpInfo:
     try:
         r = _lookup(ip)
         name, country = getattr(r, "asn_name", "") or "", r.country_code or "--"
