@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 
 from ua_parser import parse as parse_user_agent
 
+from kozaguard.engine.door import EngineDoor
+from kozaguard.events.codec import InvalidLine
 from kozaguard.identity import codes, lockout, notices, otp, passkeys, passwords, recovery, stepup
 from kozaguard.identity.errors import (
     AccountLocked,
@@ -131,6 +133,7 @@ class IdentityService:
         clock: Callable[[], datetime] = utc_now,
         rate_limiter: LoginRateLimiter | None = None,
         stuffing: StuffingDetector | None = None,
+        risk_engine: EngineDoor | None = None,
     ) -> None:
         self.settings = settings or IdentitySettings()
         s = self.settings
@@ -142,6 +145,7 @@ class IdentityService:
         self.rate_limiter = rate_limiter or LoginRateLimiter(s.rate_limits)
         self.stuffing = stuffing or StuffingDetector(s.stuffing)
         self.rp = passkeys.RelyingParty(s.rp_id, s.rp_name, s.origins)
+        self.risk_engine = risk_engine
         self._dummy_hash: str | None = None
         self._stuffing_lock = threading.Lock()
 
@@ -237,6 +241,7 @@ class IdentityService:
             self._record(customer, context, "locked", now)
             return LoginDecision("lock", ("account_locked",))
         if not self.passwords.verify(customer.password_hash, password):
+            self._engine_login(cid, context, False, now)
             self._stuffing_failure(context.ip, cid, now)
             self._record(customer, context, "password_bad", now)
             return self._failure(customer, now, "invalid_credentials")
@@ -253,8 +258,18 @@ class IdentityService:
         if account_risk >= 1.0 and not source.is_stuffing:
             reasons.append("account_targeted_by_stuffing")
         risk = max(source.score, account_risk)
+        verdict = self._engine_login(cid, context, True, now)
+        if verdict is not None:
+            reasons += [r for r in verdict.reasons if r not in reasons]
+            risk = max(risk, verdict.score)
+            if verdict.decision in ("deny", "lock"):
+                self._record(customer, context, verdict.decision, now)
+                return LoginDecision(verdict.decision, tuple(reasons), risk=risk)
+            if verdict.decision != "allow":
+                reasons.append("risk_based_challenge")
         requirement = stepup.required_factor(Action.LOGIN, self.enrolled(customer))
-        if not self.settings.mfa_at_login and not reasons:
+        calm = not reasons or (verdict is not None and verdict.decision == "allow" and not source.reasons)
+        if not self.settings.mfa_at_login and calm:
             token = self._open_session(customer, context, None, now, new_device=False)
             return LoginDecision("allow", ("known_device",), session=token, risk=risk)
 
@@ -285,6 +300,17 @@ class IdentityService:
             risk=risk,
             code_sent_to=sent_to,
         )
+
+    def _engine_login(self, cid: str, context: LoginContext, ok: bool, now: datetime):
+        """The detection engine's view of this password check (None when no engine is attached)."""
+        if self.risk_engine is None:
+            return None
+        try:
+            return self.risk_engine.login(
+                cid, f"pending-{uuid.uuid4().hex}", context.ip, context.user_agent, context.device_id, ok, now
+            )
+        except InvalidLine:  # no usable client address (a test client): nothing to place on a network
+            return None
 
     def send_login_code(self, ticket: str, method: Factor) -> str:
         """(Re)send a login code by `sms` or `email_otp`; returns the masked contact."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kozaguard.adapters.notify import make_notifier
+from kozaguard.bootstrap import build_engine
+from kozaguard.config import Settings as EngineSettings
+from kozaguard.engine.door import EngineDoor
 from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.identity.ratelimit import LoginRateLimiter
 from kozaguard.identity.service import IdentityService
@@ -37,7 +40,12 @@ def make_store(settings: Settings) -> IdentityStore:
     raise ValueError(f"store: unknown kind {settings.store!r}; use sqlite or memory")
 
 
-def identity_service(settings: Settings) -> IdentityService:
+def engine_door(settings: Settings) -> EngineDoor:
+    """The detection engine the API decides events with, on the state the settings name."""
+    return EngineDoor(build_engine(EngineSettings(state=settings.engine_state)))
+
+
+def identity_service(settings: Settings, engine: EngineDoor | None = None) -> IdentityService:
     ident = settings.identity
     return IdentityService(
         make_store(settings),
@@ -51,4 +59,5 @@ def identity_service(settings: Settings) -> IdentityService:
         ident,
         rate_limiter=LoginRateLimiter(ident.rate_limits),
         stuffing=StuffingDetector(ident.stuffing, asn_of=asn_lookup() if settings.stuffing_by_asn else None),
+        risk_engine=engine,
     )

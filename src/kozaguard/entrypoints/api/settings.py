@@ -25,6 +25,8 @@ class Settings:
     smtp_sender: str = "no-reply@localhost"
     #: Group stuffing failures by ASN too (geoip2fast's offline ASN data; about 0.4 s to load).
     stuffing_by_asn: bool = True
+    #: Detection engine state for `/v1/events` and risk-based login: memory or sqlite:PATH.
+    engine_state: str = "memory"
     #: Shared secret for the staff unlock endpoint; empty disables the endpoint.
     staff_token: str = ""
 
@@ -63,6 +65,7 @@ class Settings:
             store=get("STORE", base.store),
             db_path=Path(get("DB_PATH", base.db_path)),
             notifier=get("NOTIFIER", base.notifier),
+            engine_state=get("ENGINE_STATE", base.engine_state),
             outbox_path=Path(get("OUTBOX_PATH", base.outbox_path)),
             smtp_host=get("SMTP_HOST", base.smtp_host),
             smtp_port=int(get("SMTP_PORT", base.smtp_port)),

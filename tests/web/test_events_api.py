@@ -1,0 +1,75 @@
+"""`POST /v1/events`: the engine's HTTP door decides events exactly as replay does."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kozaguard.adapters.memory import memory_state
+from kozaguard.engine.detectors import default_detectors
+from kozaguard.engine.engine import Engine
+from kozaguard.entrypoints.api.app import create_app
+from kozaguard.entrypoints.api.settings import Settings
+from kozaguard.identity.passwords import Argon2Parameters
+from kozaguard.identity.settings import IdentitySettings
+from kozaguard.replay import replay
+
+
+@pytest.fixture
+def client(tmp_path):
+    settings = Settings(
+        identity=IdentitySettings(argon2=Argon2Parameters(1, 1024, 1)),
+        store="memory",
+        notifier="memory",
+        stuffing_by_asn=False,
+        outbox_path=tmp_path / "outbox.jsonl",
+    )
+    return TestClient(create_app(settings))
+
+
+def test_events_one_by_one_get_the_decisions_replay_gives(client, data_dir):
+    lines = (data_dir / "every_type.jsonl").read_bytes().splitlines()
+    out = io.BytesIO()
+    replay(Engine(memory_state(), default_detectors()), lines, out)
+    expected = [json.loads(x) for x in out.getvalue().splitlines()]
+    got = []
+    for line in lines:
+        r = client.post("/v1/events", content=line, headers={"content-type": "application/json"})
+        assert r.status_code == 200, r.text
+        got += [d for d in r.json() if d is not None]
+    assert got == expected
+
+
+def test_a_batch_and_its_repeat_get_the_same_answers(client, data_dir):
+    batch = (
+        "[" + ",".join(x.decode() for x in (data_dir / "every_type.jsonl").read_bytes().splitlines()) + "]"
+    )
+    first = client.post("/v1/events", content=batch).json()
+    assert len(first) == 20 and sum(d is not None for d in first) == 6
+    assert client.post("/v1/events", content=batch).json() == first
+
+
+def test_an_invalid_event_is_refused_with_its_place(client):
+    bad = [
+        {
+            "type": "fx.rate",
+            "event_id": "f1",
+            "ts": "2025-04-01T08:00:00+09:00",
+            "pair": "USDJPY",
+            "rate": 150,
+        },
+        {"type": "fx.rate", "event_id": "f2", "ts": "2025-04-01T08:00:00", "pair": "USDJPY", "rate": 150},
+    ]
+    r = client.post("/v1/events", json=bad)
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert (detail["position"], detail["event_id"], detail["field"]) == (2, "f2", "ts")
+    assert detail["decided"] == [None]
+    assert client.post("/v1/events", content=b"{nope").status_code == 422
+
+
+def test_openapi_documents_the_door(client):
+    assert "/v1/events" in client.get("/openapi.json").json()["paths"]
