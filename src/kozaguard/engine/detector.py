@@ -14,6 +14,8 @@ from kozaguard.engine.outcome import Finding
 from kozaguard.engine.state import Account, Session, State
 from kozaguard.events.schema import Event
 
+CONTACT_CHANGE_SECONDS = 24 * 3600
+
 
 class Context:
     """What the engine knows around one action: the account, its session, where the client is."""
@@ -30,14 +32,18 @@ class Context:
         self.now = now
 
     def session_risk(self) -> float:
-        """How far the session can be trusted: its login's risk, raised when it has since moved to a
-        network the account has never used (a stolen cookie replayed from elsewhere)."""
-        s, net = self.session, self.net
+        """How far the session can be distrusted: its login's risk, raised when it has since moved to a
+        network the account has never used (a stolen cookie replayed from elsewhere), and raised
+        when the registered e-mail or phone changed in the last day (attackers change it first)."""
+        s, net, changed = self.session, self.net, self.account.changed
         if s is None:
             return 0.0
+        risk = s.risk
         if net is not None and net.network != s.network and net.network not in self.account.networks:
-            return max(s.risk, 0.5)
-        return s.risk
+            risk = max(risk, 0.5)
+        if any(self.since(changed.get(f)) < CONTACT_CHANGE_SECONDS for f in ("email", "phone")):
+            risk = min(1.0, risk + 0.3)
+        return risk
 
     def since(self, when: float | None) -> float:
         """Seconds from `when` to now (infinity when it never happened)."""

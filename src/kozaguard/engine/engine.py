@@ -170,7 +170,7 @@ class Engine:
                 risk=decision.score if decision else 0.0,
             ),
         )
-        self.profile.learn_login(account, event, net, ctx.now)
+        self.profile.learn_login(account, event, net, ctx.now, risk=decision.score if decision else 0.0)
 
     def _adopt_session(self, event: Action, net, now: float) -> Session:
         """An action on a session whose login the stream never showed (opened before it started)."""

@@ -38,10 +38,14 @@ def hour_jst(now: float) -> int:
 class Profile:
     """Updates an account's habits after an action was let through."""
 
-    def __init__(self, limit: int = 16) -> None:
-        self.limit = limit
+    def __init__(self, limit: int = 16, probation_risk: float = 0.5) -> None:
+        self.limit, self.probation_risk = limit, probation_risk
 
-    def learn_login(self, account: Account, event: Login, net: IpInfo, now: float) -> None:
+    def learn_login(self, account: Account, event: Login, net: IpInfo, now: float, risk: float = 0.0) -> None:
+        """A login let through. A device first seen on a risky login (passed with a one-time code,
+        which a real-time phishing site can relay) is remembered, but on probation."""
+        if event.device_id and event.device_id not in account.devices and risk >= self.probation_risk:
+            remember(account.probation, event.device_id, now, self.limit)
         self._client(account, event, net, now)
         account.logins += 1
         account.login_hours[hour_jst(now)] += 1

@@ -32,6 +32,7 @@ class Account(Struct, kw_only=True):
     positions: dict[str, float] = field(default_factory=dict)
     # habits: key -> last seen (epoch seconds); bounded by `profile.remember`
     devices: dict[str, float] = field(default_factory=dict)
+    probation: dict[str, float] = field(default_factory=dict)  # device -> first seen on a risky login
     user_agents: dict[str, float] = field(default_factory=dict)
     networks: dict[str, float] = field(default_factory=dict)
     countries: dict[str, float] = field(default_factory=dict)

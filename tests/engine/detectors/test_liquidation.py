@@ -3,7 +3,7 @@ from kozaguard.engine.detectors.liquidation import Liquidation
 from kozaguard.engine.detectors.new_device import NewDevice
 from kozaguard.engine.engine import Engine
 from scenarios import ABROAD, HOME, history
-from streams import at, login, sell
+from streams import at, ev, login, sell
 
 
 def run(events):
@@ -36,3 +36,11 @@ def test_selling_part_is_not_a_sell_out():
         ]
     )
     assert d.decision == "allow"
+
+
+def test_an_email_change_today_tips_a_new_phone_session_over():
+    phone = {"device_id": "d-phone", "ip": HOME["ip"], "user_agent": "Android"}
+    base = [*history(), login(at(3, 8, 20), session_id="N", **phone)]
+    assert run([*base, sell(at(3, 9, 1), "7203", 300, session_id="N", **phone)]).decision == "allow"
+    change = ev("profile.change", at(3, 8, 30), session_id="N", field="email", **phone)
+    assert run([*base, change, sell(at(3, 9, 1), "7203", 300, session_id="N", **phone)]).decision == "hold"

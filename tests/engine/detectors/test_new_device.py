@@ -31,3 +31,20 @@ def test_account_without_login_history_is_not_challenged_for_novelty():
     first = [e for e in history() if not isinstance(e, Login)]
     d = judge(NewDevice(), [*first, login(at(5, 9), **ABROAD)])
     assert d.decision == "allow" and d.reasons == ["no_login_history"] and d.score >= 0.4
+
+
+def test_device_first_seen_on_a_risky_login_stays_on_probation():
+    from kozaguard.adapters.memory import memory_state
+    from kozaguard.engine.detectors.unfamiliar_network import UnfamiliarNetwork
+    from kozaguard.engine.engine import Engine
+
+    engine = Engine(memory_state(), [NewDevice(probation_days=3), UnfamiliarNetwork()])
+    for e in history():
+        engine.process(e)
+    assert (
+        engine.process(login(at(5, 9), session_id="R1", **ABROAD)).decision == "challenge"
+    )  # passed by code
+    again = engine.process(login(at(5, 12), session_id="R2", **ABROAD))
+    assert again.decision == "allow" and again.reasons == ["device_on_probation"] and again.score >= 0.45
+    later = engine.process(login(at(9, 12), session_id="R3", **ABROAD))
+    assert later.reasons == []

@@ -16,7 +16,7 @@ class Liquidation(Detector):
     name = "liquidation"
     assesses = (OrderNew,)
 
-    def __init__(self, share: float = 0.9, risky_session: float = 0.5) -> None:
+    def __init__(self, share: float = 0.9, risky_session: float = 0.45) -> None:
         self.share, self.risky = share, risky_session
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

@@ -8,7 +8,9 @@ never shown. How much that says depends on what else is familiar:
   enough to scrutinise what the session does, and a notice, but no challenge;
 - a new device on a new network asks for a code;
 - an account with no login history yet gives nothing to compare: the session carries risk, so large
-  or unusual actions on it are held, but the login is not challenged for novelty alone.
+  or unusual actions on it are held, but the login is not challenged for novelty alone;
+- a device first seen on a risky login stays on probation for a few days: a one-time code proves
+  little against real-time phishing, so its sessions keep the risk of that first login.
 """
 
 from __future__ import annotations
@@ -24,10 +26,17 @@ class NewDevice(Detector):
     name = "new_device"
     assesses = (Login,)
 
+    def __init__(self, probation_days: float = 3.0) -> None:
+        self.probation = probation_days * 86400
+
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         assert isinstance(event, Login)
         account = ctx.account
-        if event.result != "password_ok" or (event.device_id and event.device_id in account.devices):
+        if event.result != "password_ok":
+            return None
+        if event.device_id and event.device_id in account.devices:
+            if ctx.since(account.probation.get(event.device_id)) < self.probation:
+                return Finding(Outcome.ALLOW, 0.5, ("device_on_probation",))
             return None
         if not account.logins:
             return Finding(Outcome.ALLOW, 0.45, ("no_login_history",), _NOTIFY)
