@@ -49,7 +49,7 @@ def replay(
     summary = ReplaySummary()
     outcomes: Counter[str] = Counter()
     started = time.perf_counter()
-    ledger, process, write = engine.state.ledger, engine.process, out.write
+    ledger, process, write = engine.state.ledger, engine.process_new, out.write
     consumed = 0
     try:
         for n, raw, event in read_events(lines, source, lenient=rejects is not None):

@@ -41,7 +41,7 @@ class Context:
         risk = s.risk
         if net is not None and net.network != s.network and net.network not in self.account.networks:
             risk = max(risk, 0.5)
-        if any(self.since(changed.get(f)) < CONTACT_CHANGE_SECONDS for f in ("email", "phone")):
+        if changed and any(self.since(changed.get(f)) < CONTACT_CHANGE_SECONDS for f in ("email", "phone")):
             risk = min(1.0, risk + 0.3)
         return risk
 

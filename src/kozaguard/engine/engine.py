@@ -9,7 +9,7 @@ decision and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from kozaguard.engine.detector import Context, Detector
 from kozaguard.engine.network import ip_info
@@ -77,6 +77,11 @@ class Engine:
         ledger = self.state.ledger
         if ledger.seen(event.event_id):
             return ledger.decision(event.event_id)
+        return self.process_new(event)
+
+    def process_new(self, event: Event) -> Decision | None:
+        """Decide an event whose `event_id` the caller has just checked is not in the ledger."""
+        ledger = self.state.ledger
         if isinstance(event, Action):
             decision = self._action(event)
         else:
@@ -272,8 +277,12 @@ class Engine:
         self.state.accounts.put(e.account_id, acc)
 
 
+_UNIX = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _epoch(ts: datetime) -> float:
-    return ts.timestamp()
+    """Seconds since 1970 (twice as fast as `datetime.timestamp` on an aware time)."""
+    return (ts - _UNIX).total_seconds()
 
 
 _OUTCOME = {(o.decision, o.factor): o for o in Outcome}

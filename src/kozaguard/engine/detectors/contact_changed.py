@@ -22,6 +22,8 @@ class ContactChanged(Detector):
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         if isinstance(event, Login) and event.result != "password_ok":
             return None
+        if not ctx.account.changed:
+            return None
         changed = [f for f in ("email", "phone") if ctx.since(ctx.account.changed.get(f)) < self.seconds]
         if not changed:
             return None

@@ -23,9 +23,9 @@ class LargeOrder(Detector):
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         assert isinstance(event, OrderNew)
+        if ctx.session_risk() < self.risky:
+            return None
         value = account_value(ctx.account, ctx.state)
         if value <= 0 or order_value(event, ctx.state) < self.share * value:
-            return None
-        if ctx.session_risk() < self.risky:
             return None
         return Finding(Outcome.HOLD, 0.6, ("large_order_on_risky_session",), ("notify_customer",))

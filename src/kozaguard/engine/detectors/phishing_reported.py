@@ -24,7 +24,7 @@ class PhishingReported(Detector):
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         assert isinstance(event, Login)
         account = ctx.account
-        if event.result != "password_ok":
+        if event.result != "password_ok" or not account.reports:
             return None
         recent = [k for k in _KINDS if ctx.since(account.reports.get(k)) < self.seconds]
         if not recent:
