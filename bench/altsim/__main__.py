@@ -9,12 +9,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from profiles import PROFILES  # noqa: E402
-from world import build, write  # noqa: E402
+from profiles import PROFILES
+from world import build, write
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="altsim", description="Independent brokerage stream generator (v1 events)")
+    ap = argparse.ArgumentParser(
+        prog="altsim", description="Independent brokerage stream generator (v1 events)"
+    )
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--customers", type=int, default=2000)
@@ -24,8 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     s = build(a.seed, a.customers, a.days, a.profile)
     write(s, a.out)
-    print(f"{a.out}: {s.meta['events']} events, {s.meta['labels']} labels, {len(s.attacks)} attacks, "
-          f"from {s.meta['from']} ({time.perf_counter() - t0:.1f}s)", file=sys.stderr)
+    print(
+        f"{a.out}: {s.meta['events']} events, {s.meta['labels']} labels, {len(s.attacks)} attacks, "
+        f"from {s.meta['from']} ({time.perf_counter() - t0:.1f}s)",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -6,7 +6,7 @@ keeps its own holidays and hours, given here in JST minutes after midnight.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 JST = timezone(timedelta(hours=9))
 MIN = 60_000
@@ -98,6 +98,6 @@ def render(ms: int, style: int) -> str:
     if style in (0, 3):
         dt = datetime.fromtimestamp(ms // 1000, JST).replace(microsecond=(ms % 1000) * 1000)
     else:
-        dt = datetime.fromtimestamp(ms // 1000, timezone.utc).replace(microsecond=(ms % 1000) * 1000)
+        dt = datetime.fromtimestamp(ms // 1000, UTC).replace(microsecond=(ms % 1000) * 1000)
     text = dt.isoformat(timespec="milliseconds" if style in (0, 1) else "microseconds")
     return text.replace("+00:00", "Z") if style in (1, 2) else text

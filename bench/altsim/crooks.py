@@ -43,23 +43,33 @@ class Attack:
     ua: str | None = None
 
     def summary(self) -> dict:
-        return {"attack_id": self.aid, "account_id": self.cust.acct, "capability": self.cap,
-                "campaign": self.camp.cid, "tactic": self.tactic, "target": self.camp.target.symbol,
-                "proxy": self.camp.proxy, "device": self.camp.device, "ua": self.camp.ua,
-                "style": self.camp.style, "start": self.steps[0][0] if self.steps else None}
+        return {
+            "attack_id": self.aid,
+            "account_id": self.cust.acct,
+            "capability": self.cap,
+            "campaign": self.camp.cid,
+            "tactic": self.tactic,
+            "target": self.camp.target.symbol,
+            "proxy": self.camp.proxy,
+            "device": self.camp.device,
+            "ua": self.camp.ua,
+            "style": self.camp.style,
+            "start": self.steps[0][0] if self.steps else None,
+        }
 
 
 def _window(rng: random.Random, s: Sym, d) -> tuple[int, int] | None:
     sess = clock.sessions_on(d, s.region)
     if not sess:
         return None
-    a, b = sess[0]
+    a, _b = sess[0]
     t0 = a + rng.randint(5, 60) * clock.MIN
     return t0, t0 + rng.randint(80, 150) * clock.MIN
 
 
-def plan(rng: random.Random, custs: list[Cust], plans: dict[str, list], tokyo: list, from_ms: int,
-         tape: Tape, k) -> list[Attack]:
+def plan(
+    rng: random.Random, custs: list[Cust], plans: dict[str, list], tokyo: list, from_ms: int, tape: Tape, k
+) -> list[Attack]:
     attack_days = [d for d in tokyo if clock.midnight(d) >= from_ms]
     if not attack_days:
         return []
@@ -67,14 +77,22 @@ def plan(rng: random.Random, custs: list[Cust], plans: dict[str, list], tokyo: l
     n = max(3, poisson(rng, len(custs) * len(tokyo) * k.attack_rate))
     n_camp = max(1, min(5, 1 + n // 6))
     camps: list[Campaign] = []
+    # habits rotate over campaigns so that a run mixes them rather than drawing one by chance
+    proxies = rng.sample(["jp_resi", "jp_near", "foreign_dc", "jp_resi"], 4)
+    devices = rng.sample(["fresh", "reuse", "null"], 3)
+    uas = rng.sample(["fixed", "pool", "victim"], 3)
     for j in range(n_camp):
         style = rng.choice(["subtle", "classic"])
         want_tier = "thin" if style == "classic" else "mid"
         region_pick = rng.random()
         if region_pick < 0.25:
-            cand = [s for s in tape.syms if s.market in ("HKEX", "SZSE", "SSE") and s.tier in (want_tier, "thin")]
+            cand = [
+                s for s in tape.syms if s.market in ("HKEX", "SZSE", "SSE") and s.tier in (want_tier, "thin")
+            ]
         else:
-            cand = [s for s in tape.syms if s.market in ("TSE-STANDARD", "TSE-GROWTH") and s.tier == want_tier]
+            cand = [
+                s for s in tape.syms if s.market in ("TSE-STANDARD", "TSE-GROWTH") and s.tier == want_tier
+            ]
         cand = cand or [s for s in tape.syms if s.market == "TSE-STANDARD"]
         alts = [s for s in tape.syms if s.market in ("TSE-STANDARD", "TSE-GROWTH") and s.tier == want_tier]
         alts = alts or [s for s in tape.syms if s.market == "TSE-STANDARD"]
@@ -92,21 +110,40 @@ def plan(rng: random.Random, custs: list[Cust], plans: dict[str, list], tokyo: l
         for s, w in ((target, win), (alt, win_alt)):
             if any(p.start == w[0] for p in s.pumps):
                 continue
-            s.pumps.append(Pump(w[0] - 20 * clock.MIN, w[1] + 10 * clock.MIN, peak, rng.uniform(0.72, 0.92),
-                                rng.randint(3, 9) * clock.HOUR))
-        proxy = rng.choices(["jp_resi", "jp_near", "foreign_dc"], [55, 25, 20])[0]
+            s.pumps.append(
+                Pump(
+                    w[0] - 20 * clock.MIN,
+                    w[1] + 10 * clock.MIN,
+                    peak,
+                    rng.uniform(0.72, 0.92),
+                    rng.randint(3, 9) * clock.HOUR,
+                )
+            )
         kd = rng.choice(["win_chrome", "win_edge", "mac_safari", "linux_chrome", "iphone_safari"])
-        camps.append(Campaign(
-            f"C{j + 1}", target, alt, win, proxy,
-            rng.choices(["fresh", "reuse", "null"], [50, 30, 20])[0],
-            rng.choices(["fixed", "pool", "victim"], [35, 35, 30])[0],
-            proxy == "jp_resi" and rng.random() < 0.4, style,
-            net.device_token(rng, "web"), net.ua_for(rng, kd)))
+        proxy = proxies[j % len(proxies)]
+        camps.append(
+            Campaign(
+                f"C{j + 1}",
+                target,
+                alt,
+                win,
+                proxy,
+                devices[j % len(devices)],
+                uas[j % len(uas)],
+                proxy == "jp_resi" and rng.random() < 0.5,
+                style,
+                net.device_token(rng, "web"),
+                net.ua_for(rng, kd),
+            )
+        )
     if not camps:
         return []
 
-    pool = [c for c in custs if c.special in (None, "dormant") and c.opened_late is None
-            and (c.pos or c.cash > 300_000)]
+    pool = [
+        c
+        for c in custs
+        if c.special in (None, "dormant") and c.opened_late is None and (c.pos or c.cash > 300_000)
+    ]
     rng.shuffle(pool)
     attacks: list[Attack] = []
     used: set[str] = set()
@@ -119,8 +156,11 @@ def plan(rng: random.Random, custs: list[Cust], plans: dict[str, list], tokyo: l
         if camp.target.foreign and not c.foreign and rng.random() < 0.5:
             continue  # prefer foreign-enabled victims for foreign targets
         t_buy = rng.randint(camp.window[0], camp.window[1])
-        prior = [p for p in plans.get(c.acct, []) if p[0] + p[1] < t_buy - 10 * clock.MIN
-                 and p[0] > t_buy - 5 * clock.DAY]
+        prior = [
+            p
+            for p in plans.get(c.acct, [])
+            if p[0] + p[1] < t_buy - 10 * clock.MIN and p[0] > t_buy - 5 * clock.DAY
+        ]
         if "passkey" in c.factors:
             cap = "session"
         elif not c.factors:
@@ -138,16 +178,20 @@ def plan(rng: random.Random, custs: list[Cust], plans: dict[str, list], tokyo: l
             tactic = tactic if tactic in ("pump", "cashout") else "pump"
             a.tactic = tactic
         if tactic == "cashout":
-            base = t_buy if cap == "session" else clock.midnight(rng.choice(attack_days)) + rng.randint(
-                0, 24 * 60 - 30) * clock.MIN
+            base = (
+                t_buy
+                if cap == "session"
+                else clock.midnight(rng.choice(attack_days)) + rng.randint(0, 24 * 3600_000 - 30 * clock.MIN)
+            )
             a.steps = [(max(base, from_ms + clock.MIN), "cashout")]
         else:
             sell_at = t_buy - rng.randint(15, 70) * clock.MIN
             if tactic == "slow":
                 a.steps.append((sell_at - clock.DAY - rng.randint(0, 6 * 60) * clock.MIN, "recon"))
             elif tactic == "email_first":
-                a.steps.append((sell_at - rng.randint(2, 4) * clock.DAY + rng.randint(-300, 300) * clock.MIN,
-                                "email"))
+                a.steps.append(
+                    (sell_at - rng.randint(2, 4) * clock.DAY + rng.randint(-300, 300) * clock.MIN, "email")
+                )
             a.steps.append((sell_at, f"trade:{t_buy}"))
             if a.steps[0][0] < from_ms:  # keep the warm-up free of attacks
                 a.steps = a.steps[1:]
@@ -181,8 +225,12 @@ def _ctx(rng: random.Random, a: Attack) -> Ctx:
         elif camp.ua == "victim" and (c.last or c.devices):
             a.ua = c.last["ua"] if c.last else c.devices[0].ua
         else:
-            a.ua = net.ua_for(rng, rng.choice(["win_chrome", "win_edge", "mac_safari", "android_chrome",
-                                               "iphone_safari", "mac_chrome"]))
+            a.ua = net.ua_for(
+                rng,
+                rng.choice(
+                    ["win_chrome", "win_edge", "mac_safari", "android_chrome", "iphone_safari", "mac_chrome"]
+                ),
+            )
     if a.token is None:
         a.token = {"fresh": net.device_token(rng, "web"), "reuse": camp.token, "null": ""}[camp.device]
     channel = "app" if a.ua.startswith("KabuApp") else "web"
@@ -229,8 +277,15 @@ def run_step(rng: random.Random, w: Writer, a: Attack, ms: int, step: str, k, en
         amt = int(max(c.cash, 0) * rng.uniform(0.7, 0.99))
         if amt < 10_000:
             amt = rng.randint(10, 50) * 10_000
-        w.act(nxt(30_000, 120_000), "cash.withdrawal", c, ctx, tag, amount_jpy=amt,
-              bank_account_id=f"bk{rng.getrandbits(40):010x}")
+        w.act(
+            nxt(30_000, 120_000),
+            "cash.withdrawal",
+            c,
+            ctx,
+            tag,
+            amount_jpy=amt,
+            bank_account_id=f"bk{rng.getrandbits(40):010x}",
+        )
         c.cash -= amt
         return
     # trade
@@ -273,5 +328,13 @@ def run_step(rng: random.Random, w: Writer, a: Attack, ms: int, step: str, k, en
     # the customer notices later (their own report: never labelled)
     if rng.random() < 0.6:
         kind = "unsolicited_code" if a.cap == "otp_relay" and rng.random() < 0.3 else "unrecognized_trade"
-        w.out.add(t + rng.randint(2, 30) * clock.HOUR, {"type": "customer.report", "account_id": c.acct,
-                  "kind": kind, "text": "身に覚えのない取引があります"}, style=0)
+        w.out.add(
+            t + rng.randint(2, 30) * clock.HOUR,
+            {
+                "type": "customer.report",
+                "account_id": c.acct,
+                "kind": kind,
+                "text": "身に覚えのない取引があります",
+            },
+            style=0,
+        )

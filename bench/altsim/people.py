@@ -5,18 +5,43 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import clock
 import netpool as net
 from tape import Sym, Tape
 
-PREFS = ["Hokkaido", "Miyagi", "Saitama", "Chiba", "Tokyo", "Kanagawa", "Niigata", "Aichi", "Shizuoka",
-         "Kyoto", "Osaka", "Hyogo", "Hiroshima", "Fukuoka", "Kumamoto", "Okinawa", "Nagano", "Ibaraki"]
+PREFS = [
+    "Hokkaido",
+    "Miyagi",
+    "Saitama",
+    "Chiba",
+    "Tokyo",
+    "Kanagawa",
+    "Niigata",
+    "Aichi",
+    "Shizuoka",
+    "Kyoto",
+    "Osaka",
+    "Hyogo",
+    "Hiroshima",
+    "Fukuoka",
+    "Kumamoto",
+    "Okinawa",
+    "Nagano",
+    "Ibaraki",
+]
 PREF_W = [4, 2, 6, 5, 14, 9, 2, 6, 3, 2, 8, 4, 2, 4, 1, 1, 2, 2]
 
-SPECIALS = ["sell_all", "thin_buyer", "traveller", "email_withdraw", "new_phone", "forgetful",
-            "bank_withdraw"]
+SPECIALS = [
+    "sell_all",
+    "thin_buyer",
+    "traveller",
+    "email_withdraw",
+    "new_phone",
+    "forgetful",
+    "bank_withdraw",
+]
 
 
 @dataclass
@@ -41,8 +66,14 @@ class Ctx:
     home: str | None = None
 
     def fields(self, acct: str) -> dict:
-        return {"account_id": acct, "session_id": self.sid, "ip": self.ip, "user_agent": self.ua,
-                "device_id": self.device_id, "channel": self.channel}
+        return {
+            "account_id": acct,
+            "session_id": self.sid,
+            "ip": self.ip,
+            "user_agent": self.ua,
+            "device_id": self.device_id,
+            "channel": self.channel,
+        }
 
 
 @dataclass
@@ -85,9 +116,21 @@ def poisson(rng: random.Random, lam: float) -> int:
 def make_customer(rng: random.Random, i: int, k, tape: Tape) -> Cust:
     acct = f"{rng.choice([101, 102, 105, 110, 201, 305]):03d}-{rng.randrange(10**7):07d}"
     f = rng.random()
-    factors = ([] if f < 0.09 else ["sms"] if f < 0.33 else ["email_otp"] if f < 0.58 else ["totp"]
-               if f < 0.68 else ["sms", "passkey"] if f < 0.82 else ["passkey"] if f < 0.9 else
-               ["email_otp", "totp"])
+    factors = (
+        []
+        if f < 0.09
+        else ["sms"]
+        if f < 0.33
+        else ["email_otp"]
+        if f < 0.58
+        else ["totp"]
+        if f < 0.68
+        else ["sms", "passkey"]
+        if f < 0.82
+        else ["passkey"]
+        if f < 0.9
+        else ["email_otp", "totp"]
+    )
     foreign = rng.random() < 0.35
     cash = float(int(math.exp(rng.gauss(13.2, 1.3)) // 100 * 100))
     pos: dict[str, list[float]] = {}
@@ -123,16 +166,37 @@ def make_customer(rng: random.Random, i: int, k, tape: Tape) -> Cust:
         devs.append(Device(kd, ch, phone, net.ua_for(rng, kd), net.device_token(rng, ch)))
     habits = []
     for _ in range(rng.choice([1, 1, 2, 3])):
-        habits.append((rng.choice([7.5, 8.7, 9.2, 10.5, 12.3, 15.6, 19.0, 21.5, 23.2, 1.0, 5.5]) +
-                       rng.uniform(-0.6, 0.6), rng.uniform(0.2, 1.6), rng.random() + 0.2))
+        habits.append(
+            (
+                rng.choice([7.5, 8.7, 9.2, 10.5, 12.3, 15.6, 19.0, 21.5, 23.2, 1.0, 5.5])
+                + rng.uniform(-0.6, 0.6),
+                rng.uniform(0.2, 1.6),
+                rng.random() + 0.2,
+            )
+        )
     style = rng.choices(["holder", "active", "daytrader", "smallcap", "foreign"], [50, 30, 5, 8, 7])[0]
     if style == "foreign" and not foreign:
         style = "active"
     rate = {"holder": 0.25, "active": 0.8, "daytrader": 2.2, "smallcap": 0.9, "foreign": 0.7}[style]
     rate *= math.exp(rng.gauss(0, 0.6))
-    c = Cust(acct, rng.randint(1940, 2004), rng.choices(PREFS, PREF_W)[0], rng.random() < 0.18, foreign,
-             factors, rng.choice(["zero", "zero", "tier"]), cash, pos, home_ip, v6, cell, devs, habits, rate,
-             style)
+    c = Cust(
+        acct,
+        rng.randint(1940, 2004),
+        rng.choices(PREFS, PREF_W)[0],
+        rng.random() < 0.18,
+        foreign,
+        factors,
+        rng.choice(["zero", "zero", "tier"]),
+        cash,
+        pos,
+        home_ip,
+        v6,
+        cell,
+        devs,
+        habits,
+        rate,
+        style,
+    )
     c.bank = f"bk{rng.getrandbits(40):010x}"
     u = rng.random()
     if u < 0.06:
@@ -155,20 +219,57 @@ class Writer:
         obj = {"type": typ, **ctx.fields(c.acct), **fields}
         self.out.add(ms, obj, style=1 if ctx.channel == "app" else 0, tag=tag)
 
-    def order(self, rng: random.Random, ms: int, c: Cust, ctx: Ctx, s: Sym, side: str, qty: int,
-              kind: str, limit: float | None, acct_type: str, tag=None) -> str | None:
+    def order(
+        self,
+        rng: random.Random,
+        ms: int,
+        c: Cust,
+        ctx: Ctx,
+        s: Sym,
+        side: str,
+        qty: int,
+        kind: str,
+        limit: float | None,
+        acct_type: str,
+        tag=None,
+    ) -> str | None:
         if qty <= 0:
             return None
         self.order_seq += 1
         oid = f"{rng.randrange(10**9):09d}{self.order_seq % 100:02d}"
-        self.act(ms, "order.new", c, ctx, tag, order_id=oid, symbol=s.symbol, side=side, qty=qty,
-                 order_type=kind, limit_price=limit, account_type=acct_type)
+        self.act(
+            ms,
+            "order.new",
+            c,
+            ctx,
+            tag,
+            order_id=oid,
+            symbol=s.symbol,
+            side=side,
+            qty=qty,
+            order_type=kind,
+            limit_price=limit,
+            account_type=acct_type,
+        )
         fills = self.tape.fills(rng, s, ms + 1, side, qty, kind, limit)
         for t, q, px in fills:
             fee = self.tape.fee(c.plan, s, q * px, t)
             fx = self.tape.fx_at(s.currency, t)
-            self.out.add(t, {"type": "order.fill", "order_id": oid, "account_id": c.acct, "symbol": s.symbol,
-                             "side": side, "qty": q, "price": px, "fee_jpy": fee}, style=0, tag=tag)
+            self.out.add(
+                t,
+                {
+                    "type": "order.fill",
+                    "order_id": oid,
+                    "account_id": c.acct,
+                    "symbol": s.symbol,
+                    "side": side,
+                    "qty": q,
+                    "price": px,
+                    "fee_jpy": fee,
+                },
+                style=0,
+                tag=tag,
+            )
             if side == "buy":
                 c.cash -= q * px * fx + fee
                 p = c.pos.setdefault(s.symbol, [0, px])
@@ -234,8 +335,11 @@ def plan_sessions(rng: random.Random, c: Cust, days, k, from_ms: int) -> list[tu
         d = rng.choice(late_days[:-1] or late_days)
         t = clock.midnight(d) + rng.randint(9 * 60, 14 * 60) * clock.MIN
         if c.special == "traveller":
-            c.abroad = (clock.midnight(d) - clock.DAY, clock.midnight(d) + rng.randint(2, 4) * clock.DAY,
-                        rng.choice(sorted(net.ABROAD)))
+            c.abroad = (
+                clock.midnight(d) - clock.DAY,
+                clock.midnight(d) + rng.randint(2, 4) * clock.DAY,
+                rng.choice(sorted(net.ABROAD)),
+            )
             plans.append((t, _dur(rng, c) + 20 * clock.MIN, "trade"))
         else:
             plans.append((t, 40 * clock.MIN, c.special))
@@ -269,19 +373,23 @@ def choose_symbol(rng: random.Random, c: Cust, tape: Tape) -> Sym:
     if c.style == "foreign" or (c.foreign and rng.random() < 0.15):
         cand = [s for s in syms if s.foreign]
     elif c.style in ("smallcap",) or c.special == "thin_buyer":
-        cand = [s for s in syms if s.market in ("TSE-STANDARD", "TSE-GROWTH") or
-                (c.foreign and s.tier == "thin")]
+        cand = [
+            s for s in syms if s.market in ("TSE-STANDARD", "TSE-GROWTH") or (c.foreign and s.tier == "thin")
+        ]
     else:
         cand = [s for s in syms if s.market == "TSE-PRIME" or (rng.random() < 0.25 and not s.foreign)]
     return rng.choice(cand)
 
 
-def run_session(rng: random.Random, w: Writer, c: Cust, start: int, dur: int, script: str | None, k,
-                end_ms: int) -> None:
+def run_session(
+    rng: random.Random, w: Writer, c: Cust, start: int, dur: int, script: str | None, k, end_ms: int
+) -> None:
     tape = w.tape
     if c.special == "new_phone" and script == "new_phone":
         kd = "iphone_app" if rng.random() < 0.6 else "android_app"
-        c.devices.insert(0, Device(kd, "app", True, net.ua_for(rng, kd, newer=True), net.device_token(rng, "app")))
+        c.devices.insert(
+            0, Device(kd, "app", True, net.ua_for(rng, kd, newer=True), net.device_token(rng, "app"))
+        )
     dev = c.devices[0] if rng.random() < 0.75 or len(c.devices) == 1 else rng.choice(c.devices[1:])
     if dev.channel == "web" and rng.random() < k.cookie_clear:
         dev.token = net.device_token(rng, "web")
@@ -295,8 +403,16 @@ def run_session(rng: random.Random, w: Writer, c: Cust, start: int, dur: int, sc
         for _ in range(rng.randint(5, 8)):
             w.act(t, "auth.login", c, ctx, result="password_bad")
             t += rng.randint(8_000, 70_000)
-        w.out.add(t + rng.randint(5, 90) * clock.MIN, {"type": "customer.report", "account_id": c.acct,
-                  "kind": "locked_out", "text": "パスワードを忘れてロックされました"}, style=0)
+        w.out.add(
+            t + rng.randint(5, 90) * clock.MIN,
+            {
+                "type": "customer.report",
+                "account_id": c.acct,
+                "kind": "locked_out",
+                "text": "パスワードを忘れてロックされました",
+            },
+            style=0,
+        )
         c.special = None
         return
     if rng.random() < k.typo:
@@ -315,7 +431,14 @@ def run_session(rng: random.Random, w: Writer, c: Cust, start: int, dur: int, sc
 
     resting: list[tuple[str, Sym]] = []
     if script == "new_phone":
-        w.act(step(), "auth.factor", c, ctx, factor="passkey" if rng.random() < 0.5 else "totp", action="enrolled")
+        w.act(
+            step(),
+            "auth.factor",
+            c,
+            ctx,
+            factor="passkey" if rng.random() < 0.5 else "totp",
+            action="enrolled",
+        )
         s = choose_symbol(rng, c, tape)
         _, _, ask = tape.book(s, t)
         q = lots_for(max(c.cash, 0) * rng.uniform(0.4, 0.8), s, ask, tape.fx_at(s.currency, t))
@@ -364,7 +487,7 @@ def run_session(rng: random.Random, w: Writer, c: Cust, start: int, dur: int, sc
             _, _, ask = tape.book(s, t)
             q = lots_for(max(c.cash, 0) * rng.uniform(0.04, 0.3), s, ask, tape.fx_at(s.currency, t))
             side = "buy"
-        last, bid, ask = tape.book(s, t)
+        _last, bid, ask = tape.book(s, t)
         if rng.random() < 0.45:
             kind, lim = "market", None
         else:
@@ -383,14 +506,30 @@ def run_session(rng: random.Random, w: Writer, c: Cust, start: int, dur: int, sc
         if rng.random() < 0.4 and step() < end:
             w.act(t, "order.cancel", c, ctx, order_id=oid)
     if rng.random() < 0.03 and step() < end:
-        w.act(t, "profile.change", c, ctx, field=rng.choice(["notifications", "address", "phone", "password"]))
+        w.act(
+            t, "profile.change", c, ctx, field=rng.choice(["notifications", "address", "phone", "password"])
+        )
     if rng.random() < 0.012 and c.cash > 50_000 and step() < end:
-        w.act(t, "cash.withdrawal", c, ctx, amount_jpy=int(c.cash * rng.uniform(0.05, 0.4)), bank_account_id=c.bank)
+        w.act(
+            t,
+            "cash.withdrawal",
+            c,
+            ctx,
+            amount_jpy=int(c.cash * rng.uniform(0.05, 0.4)),
+            bank_account_id=c.bank,
+        )
     t = max(t, end)
+    maybe_switch(rng, ctx, k)
     if rng.random() < 0.62 and t < end_ms:
         w.act(t, "auth.logout", c, ctx)
-    c.last = {"sid": ctx.sid, "ua": ctx.ua, "device_id": ctx.device_id or dev.token, "channel": ctx.channel,
-              "ip": ctx.ip, "end": t}
+    c.last = {
+        "sid": ctx.sid,
+        "ua": ctx.ua,
+        "device_id": ctx.device_id or dev.token,
+        "channel": ctx.channel,
+        "ip": ctx.ip,
+        "end": t,
+    }
 
 
 def tape_tick(px: float, s: Sym) -> float:

@@ -27,8 +27,9 @@ class Knobs:
 PROFILES = {
     "default": Knobs(),
     "sparse": Knobs(bar_share=0.0, quote_share=0.3, quote_mult=0.35, fx_per_day=1),
-    "noisy": Knobs(null_device=0.30, cookie_clear=0.35, typo=0.08, ua_upgrade=0.2, v6_share=0.3,
-                   travel_share=0.03),
+    "noisy": Knobs(
+        null_device=0.30, cookie_clear=0.35, typo=0.08, ua_upgrade=0.2, v6_share=0.3, travel_share=0.03
+    ),
     "mobile": Knobs(phone_share=0.85, ip_switch=0.35, v6_share=0.3),
 }
 

@@ -13,10 +13,58 @@ from datetime import date, datetime, timedelta
 
 import clock
 
-SYL = ["a", "ka", "sa", "ta", "na", "ha", "ma", "ya", "ra", "wa", "ki", "shi", "chi", "mi", "ri",
-       "ku", "su", "tsu", "mu", "ru", "ke", "se", "te", "me", "re", "ko", "so", "to", "no", "mo", "ro", "yo"]
-JP_TAIL = ["Denki", "Kogyo", "Shoji", "Seiki", "Kasei", "Foods", "Holdings", "Tech", "Pharma",
-           "Kensetsu", "Logistics", "Gakken", "Robotics", "Energy", "Bio", "Systems"]
+SYL = [
+    "a",
+    "ka",
+    "sa",
+    "ta",
+    "na",
+    "ha",
+    "ma",
+    "ya",
+    "ra",
+    "wa",
+    "ki",
+    "shi",
+    "chi",
+    "mi",
+    "ri",
+    "ku",
+    "su",
+    "tsu",
+    "mu",
+    "ru",
+    "ke",
+    "se",
+    "te",
+    "me",
+    "re",
+    "ko",
+    "so",
+    "to",
+    "no",
+    "mo",
+    "ro",
+    "yo",
+]
+JP_TAIL = [
+    "Denki",
+    "Kogyo",
+    "Shoji",
+    "Seiki",
+    "Kasei",
+    "Foods",
+    "Holdings",
+    "Tech",
+    "Pharma",
+    "Kensetsu",
+    "Logistics",
+    "Gakken",
+    "Robotics",
+    "Energy",
+    "Bio",
+    "Systems",
+]
 HK_HEAD = ["Grand", "Sino", "Pearl", "Harbour", "Jade", "Golden", "Eastern", "Lucky", "Orient", "Dragon"]
 HK_TAIL = ["Holdings", "Group", "Resources", "Technology", "Pharma", "Properties", "Energy", "Health"]
 CN_HEAD = ["Huaxin", "Jinlong", "Tianrui", "Zhongke", "Minsheng", "Xinhai", "Dongfang", "Changjiang"]
@@ -114,42 +162,95 @@ class Tape:
             self.syms.append(s)
 
         for _ in range(24):
-            add(code(lambda: str(r.randint(1301, 9997))), self._jp_name(), "TSE-PRIME", 100, "deep",
-                r.uniform(700, 9000), r.randint(400_000, 9_000_000), r.uniform(0.0004, 0.001))
+            add(
+                code(lambda: str(r.randint(1301, 9997))),
+                self._jp_name(),
+                "TSE-PRIME",
+                100,
+                "deep",
+                r.uniform(700, 9000),
+                r.randint(400_000, 9_000_000),
+                r.uniform(0.0004, 0.001),
+            )
         for _ in range(18):
             tier = r.choice(["mid", "thin", "thin"])
-            add(code(lambda: str(r.randint(1301, 9997))), self._jp_name(), "TSE-STANDARD", 100, tier,
-                r.uniform(60, 1400), r.randint(8_000, 120_000) if tier == "thin" else r.randint(150_000, 900_000),
-                r.uniform(0.004, 0.015) if tier == "thin" else r.uniform(0.0015, 0.004))
+            add(
+                code(lambda: str(r.randint(1301, 9997))),
+                self._jp_name(),
+                "TSE-STANDARD",
+                100,
+                tier,
+                r.uniform(60, 1400),
+                r.randint(8_000, 120_000) if tier == "thin" else r.randint(150_000, 900_000),
+                r.uniform(0.004, 0.015) if tier == "thin" else r.uniform(0.0015, 0.004),
+            )
         for i in range(12):
-            c = code(lambda: f"{r.randint(13, 59)}{r.randint(0, 9)}A") if i < 4 else code(
-                lambda: str(r.randint(2000, 9997)))
+            c = (
+                code(lambda: f"{r.randint(13, 59)}{r.randint(0, 9)}A")
+                if i < 4
+                else code(lambda: str(r.randint(2000, 9997)))
+            )
             tier = r.choice(["mid", "thin"])
-            add(c, self._jp_name(), "TSE-GROWTH", 100, tier, r.uniform(180, 3200),
+            add(
+                c,
+                self._jp_name(),
+                "TSE-GROWTH",
+                100,
+                tier,
+                r.uniform(180, 3200),
                 r.randint(20_000, 300_000) if tier == "thin" else r.randint(300_000, 2_000_000),
-                r.uniform(0.003, 0.012) if tier == "thin" else r.uniform(0.001, 0.003))
+                r.uniform(0.003, 0.012) if tier == "thin" else r.uniform(0.001, 0.003),
+            )
         for _ in range(9):
             tier = r.choice(["deep", "mid", "thin", "thin"])
-            add(code(lambda: f"0{r.randint(100, 999)}"), f"{r.choice(HK_HEAD)} {r.choice(HK_TAIL)}", "HKEX",
-                r.choice([500, 1000, 2000, 4000]), tier, r.uniform(0.3, 45),
+            add(
+                code(lambda: f"0{r.randint(100, 999)}"),
+                f"{r.choice(HK_HEAD)} {r.choice(HK_TAIL)}",
+                "HKEX",
+                r.choice([500, 1000, 2000, 4000]),
+                tier,
+                r.uniform(0.3, 45),
                 r.randint(2_000_000, 30_000_000) if tier != "thin" else r.randint(200_000, 1_500_000),
-                r.uniform(0.002, 0.02))
+                r.uniform(0.002, 0.02),
+            )
         for _ in range(6):
             tier = r.choice(["mid", "thin"])
-            add(code(lambda: f"00{r.randint(0, 3)}{r.randint(0, 999):03d}"),
-                f"{r.choice(CN_HEAD)} {r.choice(CN_TAIL)}", "SZSE", 100, tier, r.uniform(3, 40),
-                r.randint(500_000, 6_000_000), r.uniform(0.001, 0.006))
+            add(
+                code(lambda: f"00{r.randint(0, 3)}{r.randint(0, 999):03d}"),
+                f"{r.choice(CN_HEAD)} {r.choice(CN_TAIL)}",
+                "SZSE",
+                100,
+                tier,
+                r.uniform(3, 40),
+                r.randint(500_000, 6_000_000),
+                r.uniform(0.001, 0.006),
+            )
         for _ in range(3):
-            add(code(lambda: f"60{r.randint(0, 3)}{r.randint(0, 999):03d}"),
-                f"{r.choice(CN_HEAD)} {r.choice(CN_TAIL)}", "SSE", 100, "mid", r.uniform(4, 60),
-                r.randint(1_000_000, 9_000_000), r.uniform(0.001, 0.003))
+            add(
+                code(lambda: f"60{r.randint(0, 3)}{r.randint(0, 999):03d}"),
+                f"{r.choice(CN_HEAD)} {r.choice(CN_TAIL)}",
+                "SSE",
+                100,
+                "mid",
+                r.uniform(4, 60),
+                r.randint(1_000_000, 9_000_000),
+                r.uniform(0.001, 0.003),
+            )
+        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
         for _ in range(7):
-            letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
             c = code(lambda: "".join(r.choice(letters) for _ in range(r.choice([3, 4]))))
             mkt = r.choice(["NASDAQ", "NASDAQ", "NYSE"])
             tier = r.choice(["deep", "mid", "thin"])
-            add(c, f"{c.title()} {r.choice(US_TAIL)}", mkt, 1, tier, r.uniform(4, 320),
-                r.randint(200_000, 20_000_000), r.uniform(0.0005, 0.008))
+            add(
+                c,
+                f"{c.title()} {r.choice(US_TAIL)}",
+                mkt,
+                1,
+                tier,
+                r.uniform(4, 320),
+                r.randint(200_000, 20_000_000),
+                r.uniform(0.0005, 0.008),
+            )
         for s in self.syms:
             s.base = tick(s.base, s.region)
             s.has_bars = self.knobs.bar_share > 0 and r.random() < self.knobs.bar_share
@@ -235,8 +336,9 @@ class Tape:
         return s.base
 
     # -- orders -----------------------------------------------------------------------------------
-    def fills(self, rng: random.Random, s: Sym, ms: int, side: str, qty: int, kind: str,
-              limit: float | None) -> list[tuple[int, int, float]]:
+    def fills(
+        self, rng: random.Random, s: Sym, ms: int, side: str, qty: int, kind: str, limit: float | None
+    ) -> list[tuple[int, int, float]]:
         """[(ms, qty, price)] for an order placed at `ms`; empty when it never fills in the stream."""
         t = clock.next_open(ms, s.region)
         if t is None or t >= self.end_ms:
@@ -280,24 +382,43 @@ class Tape:
             if plan == "zero":
                 return 0
             n = notional_ccy
-            for cap, f in ((50_000, 55), (100_000, 99), (200_000, 115), (500_000, 275), (1_000_000, 535),
-                           (1_500_000, 640), (30_000_000, 1013)):
+            for cap, f in (
+                (50_000, 55),
+                (100_000, 99),
+                (200_000, 115),
+                (500_000, 275),
+                (1_000_000, 535),
+                (1_500_000, 640),
+                (30_000_000, 1013),
+            ):
                 if n <= cap:
                     return f
             return 1070
         if s.region == "US":
-            return int(round(min(notional_ccy * 0.00495, 22.0) * fx))
+            return round(min(notional_ccy * 0.00495, 22.0) * fx)
         if s.region == "HK":
-            return int(round(max(notional_ccy * 0.00275, 45.0) * fx))
-        return int(round(max(notional_ccy * 0.00275, 50.0) * fx))
+            return round(max(notional_ccy * 0.00275, 45.0) * fx)
+        return round(max(notional_ccy * 0.00275, 50.0) * fx)
 
     # -- market data events -----------------------------------------------------------------------
     def emit_reference(self, out, t0: int) -> None:
         for i, s in enumerate(self.syms):
-            out.add(t0 + i, {"type": "instrument", "symbol": s.symbol, "name": s.name, "market": s.market,
-                             "currency": s.currency, "lot_size": s.lot}, style=2)
+            out.add(
+                t0 + i,
+                {
+                    "type": "instrument",
+                    "symbol": s.symbol,
+                    "name": s.name,
+                    "market": s.market,
+                    "currency": s.currency,
+                    "lot_size": s.lot,
+                },
+                style=2,
+            )
         for j, ccy in enumerate(sorted(FX0)):
-            out.add(t0 + 500 + j, {"type": "fx.rate", "pair": f"{ccy}JPY", "rate": round(FX0[ccy], 3)}, style=2)
+            out.add(
+                t0 + 500 + j, {"type": "fx.rate", "pair": f"{ccy}JPY", "rate": round(FX0[ccy], 3)}, style=2
+            )
 
     def emit_market(self, out, start_ms: int, last_tokyo: date) -> None:
         r = self.rng
@@ -309,8 +430,15 @@ class Tape:
                 for _ in range(k.fx_per_day):
                     t = clock.midnight(d) + r.randint(0, clock.DAY - 1)
                     if start_ms < t < self.end_ms:
-                        out.add(t, {"type": "fx.rate", "pair": f"{ccy}JPY",
-                                    "rate": round(self.fx_at(ccy, t) * (1 + r.gauss(0, 0.0007)), 3)}, style=1)
+                        out.add(
+                            t,
+                            {
+                                "type": "fx.rate",
+                                "pair": f"{ccy}JPY",
+                                "rate": round(self.fx_at(ccy, t) * (1 + r.gauss(0, 0.0007)), 3),
+                            },
+                            style=1,
+                        )
         for s in self.syms:
             for d in self.days:
                 sess = clock.sessions_on(d, s.region)
@@ -332,14 +460,36 @@ class Tape:
                     bump = max(self.mult(s, t) for t in (a, (a + b) // 2, b - 1))
                     t = b + r.randint(4, 50) * clock.MIN
                     if t < self.end_ms:
-                        out.add(t, {"type": "market.bar", "symbol": s.symbol, "date": d.isoformat(),
-                                    "open": pts[0], "high": max(pts), "low": min(pts), "close": pts[-1],
-                                    "volume": int(vol_day * (bump ** 6))}, style=2)
+                        out.add(
+                            t,
+                            {
+                                "type": "market.bar",
+                                "symbol": s.symbol,
+                                "date": d.isoformat(),
+                                "open": pts[0],
+                                "high": max(pts),
+                                "low": min(pts),
+                                "close": pts[-1],
+                                "volume": int(vol_day * (bump**6)),
+                            },
+                            style=2,
+                        )
 
     def _quote(self, out, s: Sym, t: int, vol_day: int) -> None:
         last, bid, ask = self.book(s, t)
         sess = clock.sessions_on(self.trade_date(s, t), s.region)
         f = (t - sess[0][0]) / (sess[-1][1] - sess[0][0]) if sess else 1.0
         vol = int(vol_day * max(0.01, min(1.0, f)) * (self.mult(s, t) ** 6))
-        out.add(t, {"type": "market.quote", "symbol": s.symbol, "last": last, "bid": bid, "ask": ask,
-                    "prev_close": self.prev_close(s, t), "volume_today": vol}, style=2)
+        out.add(
+            t,
+            {
+                "type": "market.quote",
+                "symbol": s.symbol,
+                "last": last,
+                "bid": bid,
+                "ask": ask,
+                "prev_close": self.prev_close(s, t),
+                "volume_today": vol,
+            },
+            style=2,
+        )

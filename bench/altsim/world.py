@@ -75,7 +75,7 @@ def build(seed: int, customers: int = 2000, days: int = 8, profile: str = "defau
     plans = {}
     for i, c in enumerate(custs):
         pr = random.Random(f"{base}:plan:{i}")
-        p = people.plan_sessions(pr, c, cal, k, from_ms)
+        p = [x for x in people.plan_sessions(pr, c, cal, k, from_ms) if x[0] > start_ms + 5 * clock.MIN]
         if c.opened_late is not None:
             p = [x for x in p if x[0] > c.opened_late + 20 * clock.MIN]
         plans[c.acct] = p
@@ -84,16 +84,37 @@ def build(seed: int, customers: int = 2000, days: int = 8, profile: str = "defau
 
     for i, c in enumerate(custs):
         t = start_ms + 2_000 + i * 3 if c.opened_late is None else c.opened_late
-        out.add(t, {"type": "account.opened", "account_id": c.acct, "birth_year": c.birth, "prefecture": c.pref,
-                    "margin_enabled": c.margin, "foreign_enabled": c.foreign, "factors": list(c.factors)})
+        out.add(
+            t,
+            {
+                "type": "account.opened",
+                "account_id": c.acct,
+                "birth_year": c.birth,
+                "prefecture": c.pref,
+                "margin_enabled": c.margin,
+                "foreign_enabled": c.foreign,
+                "factors": list(c.factors),
+            },
+        )
         if c.opened_late is None:
-            out.add(start_ms + 30_000 + i * 3, {
-                "type": "account.snapshot", "account_id": c.acct, "cash_jpy": int(c.cash),
-                "positions": [{"symbol": s, "qty": int(q), "avg_cost": ac} for s, (q, ac) in sorted(c.pos.items())]})
+            out.add(
+                start_ms + 30_000 + i * 3,
+                {
+                    "type": "account.snapshot",
+                    "account_id": c.acct,
+                    "cash_jpy": int(c.cash),
+                    "positions": [
+                        {"symbol": s, "qty": int(q), "avg_cost": ac} for s, (q, ac) in sorted(c.pos.items())
+                    ],
+                },
+            )
         else:
             amt = rc.randint(10, 300) * 10_000
             c.cash = float(amt)
-            out.add(t + rc.randint(5, 15) * clock.MIN, {"type": "cash.deposit", "account_id": c.acct, "amount_jpy": amt})
+            out.add(
+                t + rc.randint(5, 15) * clock.MIN,
+                {"type": "cash.deposit", "account_id": c.acct, "amount_jpy": amt},
+            )
 
     w = people.Writer(out, tape)
     for i, c in enumerate(custs):
@@ -111,9 +132,11 @@ def build(seed: int, customers: int = 2000, days: int = 8, profile: str = "defau
                 crooks.run_step(r, w, a, ms, item, k, end_ms)
         for d in cal:
             if d.weekday() < 5 and r.random() < 0.012:
-                out.add(clock.midnight(d) + r.randint(6 * 60, 22 * 60) * clock.MIN,
-                        {"type": "cash.deposit", "account_id": c.acct, "amount_jpy": r.randint(1, 100) * 10_000},
-                        style=1)
+                out.add(
+                    clock.midnight(d) + r.randint(6 * 60, 22 * 60) * clock.MIN,
+                    {"type": "cash.deposit", "account_id": c.acct, "amount_jpy": r.randint(1, 100) * 10_000},
+                    style=1,
+                )
     tape.emit_market(out, start_ms, tokyo[-1])
 
     out.recs.sort(key=lambda r: (r[0], r[1]))
@@ -131,11 +154,24 @@ def build(seed: int, customers: int = 2000, days: int = 8, profile: str = "defau
         events.append(ev)
         if tag:
             truth[eid] = tag
-    meta = {"seed": seed, "profile": profile, "customers": customers, "days": days,
-            "start": clock.render(start_ms, 0), "end": clock.render(end_ms, 0), "from": clock.render(from_ms, 0),
-            "trading_days": [d.isoformat() for d in tokyo], "events": len(events), "labels": len(truth)}
-    return Stream(events, truth, [a.summary() | {"start": clock.render(a.steps[0][0], 0)} for a in attacks
-                                  if a.steps], meta)
+    meta = {
+        "seed": seed,
+        "profile": profile,
+        "customers": customers,
+        "days": days,
+        "start": clock.render(start_ms, 0),
+        "end": clock.render(end_ms, 0),
+        "from": clock.render(from_ms, 0),
+        "trading_days": [d.isoformat() for d in tokyo],
+        "events": len(events),
+        "labels": len(truth),
+    }
+    return Stream(
+        events,
+        truth,
+        [a.summary() | {"start": clock.render(a.steps[0][0], 0)} for a in attacks if a.steps],
+        meta,
+    )
 
 
 def write(stream: Stream, out_dir: Path) -> None:
@@ -148,8 +184,17 @@ def write(stream: Stream, out_dir: Path) -> None:
         for ev in stream.events:
             tag = stream.truth.get(ev["event_id"])
             if tag:
-                f.write(enc.encode({"event_id": ev["event_id"], "actor": "attacker", "attack_id": tag[0],
-                                    "capability": tag[1]}) + b"\n")
+                f.write(
+                    enc.encode(
+                        {
+                            "event_id": ev["event_id"],
+                            "actor": "attacker",
+                            "attack_id": tag[0],
+                            "capability": tag[1],
+                        }
+                    )
+                    + b"\n"
+                )
     counts: dict[str, int] = {}
     for ev in stream.events:
         counts[ev["type"]] = counts.get(ev["type"], 0) + 1
