@@ -452,7 +452,7 @@ class Tape:
                         if t >= b or t >= self.end_ms:
                             break
                         self._quote(out, s, t, vol_day)
-                if sess and k.closing_quote and d == last_tokyo:
+                if sess and k.closing_quote and d == max(s.closes):
                     self._quote(out, s, sess[-1][1] - r.randint(1, 60_000), vol_day)
                 if sess and s.has_bars:
                     a, b = sess[0][0], sess[-1][1]
