@@ -1,18 +1,23 @@
 """Detection quality across seeds and simulator configurations: stops, loss prevented, friction.
 
-    .venv/bin/python bench/detection.py                       # 3 seeds x 3 configurations
-    .venv/bin/python bench/detection.py --seeds 1 2 --customers 2000
+    .venv/bin/python bench/detection.py                       # 3 seeds x (3 configurations + 4 altsim profiles)
+    .venv/bin/python bench/detection.py --seeds 1 2 --customers 2000 --config default --config alt-noisy
 
 Each run simulates a stream, replays it through the engine with the default settings and scores the
 decisions from the end of the warm-up. One Markdown row per run, then the mean, for bench/README.md.
-A detector tuned to one seed or one configuration shows up here as a spread between rows.
+The `alt-*` rows come from bench/altsim, a generator written apart from kozaguard's simulator with
+its own habits: a detector tuned to one simulator, one seed or one configuration shows up here as a
+spread between rows.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import statistics
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -30,6 +35,9 @@ CONFIGS = {
     "relay-heavy": BASE | {"capability_mix": {"password": 0.1, "otp_relay": 0.7, "session": 0.2}},
     "long-warmup": BASE | {"days": 12, "warmup_days": 8},
 }
+ALT_PROFILES = ("default", "sparse", "noisy", "mobile")
+CONFIGS |= {f"alt-{p}": {"altsim": p} for p in ALT_PROFILES}
+ALTSIM = Path(__file__).parent / "altsim"
 
 COLUMNS = (
     "stopped %",
@@ -43,8 +51,28 @@ COLUMNS = (
 )
 
 
+def generate(seed: int, customers: int, overrides: dict, folder: Path) -> dict:
+    """Write a stream into `folder` with kozaguard's simulator or altsim; returns its summary."""
+    if "altsim" in overrides:
+        cmd = [
+            sys.executable,
+            str(ALTSIM),
+            "--out",
+            str(folder),
+            "--seed",
+            str(seed),
+            "--customers",
+            str(customers),
+            "--profile",
+            overrides["altsim"],
+        ]
+        subprocess.run(cmd, check=True, capture_output=True)
+        return json.loads((folder / "summary.json").read_text())
+    return simulate({"customers": customers, "seed": seed, **overrides}, None, folder, progress=False)
+
+
 def run_one(seed: int, customers: int, overrides: dict, folder: Path) -> dict[str, float]:
-    summary = simulate({"customers": customers, "seed": seed, **overrides}, None, folder, progress=False)
+    summary = generate(seed, customers, overrides, folder)
     events_raw = (folder / "events.jsonl").read_bytes().splitlines()
     out = io.BytesIO()
     replay(build_engine(Settings()), events_raw, out)
@@ -73,7 +101,7 @@ def run_one(seed: int, customers: int, overrides: dict, folder: Path) -> dict[st
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    ap.add_argument("--customers", type=int, default=3000)
+    ap.add_argument("--customers", type=int, default=2500)
     ap.add_argument("--config", action="append", choices=sorted(CONFIGS))
     args = ap.parse_args()
     print("| config | seed | attacks | " + " | ".join(COLUMNS) + " |")

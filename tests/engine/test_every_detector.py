@@ -58,6 +58,23 @@ def scenario():
         sell(at(15, 9, 11), "7203", 100, session_id="H3", **HOME),
         buy(at(15, 9, 12), "9999", 100, 85, session_id="H3", device_id="d-home", ip="8.8.4.4"),
         buy(at(15, 9, 12), "7203", 2000, 2500, session_id="H3", device_id="d-home", ip="2400:4050::1"),
+        ev(
+            "auth.factor",
+            at(15, 9, 12),
+            session_id="H3",
+            factor="totp",
+            action="enrolled",
+            device_id="d-home",
+            ip="2400:4050::1",
+        ),
+        ev(
+            "profile.change",
+            at(15, 9, 12),
+            session_id="H3",
+            field="bank_account",
+            device_id="d-home",
+            ip="2400:4050::1",
+        ),
         buy(at(15, 9, 13), "9999", 100, 85, session_id="NEVER", **ABROAD),
     ]
     for i in range(4):

@@ -7,11 +7,13 @@ from kozaguard.engine.detectors.aggressive_buy import AggressiveBuy
 from kozaguard.engine.detectors.contact_changed import ContactChanged
 from kozaguard.engine.detectors.cooling_off import CoolingOff
 from kozaguard.engine.detectors.credential_stuffing import CredentialStuffing
+from kozaguard.engine.detectors.factor_enrolment import FactorEnrolment
 from kozaguard.engine.detectors.impossible_travel import ImpossibleTravel
 from kozaguard.engine.detectors.large_order import LargeOrder
 from kozaguard.engine.detectors.liquidation import Liquidation
 from kozaguard.engine.detectors.lockout import Lockout
 from kozaguard.engine.detectors.new_device import NewDevice
+from kozaguard.engine.detectors.new_payee import NewPayee
 from kozaguard.engine.detectors.phishing_reported import PhishingReported
 from kozaguard.engine.detectors.pump_campaign import PumpCampaign
 from kozaguard.engine.detectors.recent_failures import RecentFailures
@@ -37,6 +39,8 @@ REGISTRY: dict[str, type[Detector]] = {
         SessionBinding,
         StepUp,
         CoolingOff,
+        NewPayee,
+        FactorEnrolment,
         AggressiveBuy,
         Liquidation,
         LargeOrder,

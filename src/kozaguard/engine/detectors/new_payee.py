@@ -1,0 +1,37 @@
+"""Money sent to a new destination from a session that cannot be trusted.
+
+A takeover that does not bother with a pump cashes out: it registers its own withdrawal bank account
+and withdraws. A one-time code does not stop a real-time phishing relay, so on a session whose login
+was risky (or that moved, or follows a contact change) the change of the withdrawal account and the
+first withdrawal to an account never used before wait for staff, whatever factor was passed.
+"""
+
+from __future__ import annotations
+
+from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.outcome import Finding, Outcome
+from kozaguard.events.schema import Event, ProfileChange, Withdrawal
+
+_CASE = ("notify_customer", "open_case")
+
+
+class NewPayee(Detector):
+    name = "new_payee"
+    assesses = (ProfileChange, Withdrawal)
+
+    def __init__(self, risky_session: float = 0.4) -> None:
+        self.risky = risky_session
+
+    def assess(self, event: Event, ctx: Context) -> Finding | None:
+        if isinstance(event, ProfileChange) and event.field != "bank_account":
+            return None
+        if isinstance(event, Withdrawal) and event.bank_account_id in ctx.account.withdrawals:
+            return None
+        if ctx.session_risk() < self.risky:
+            return None
+        reason = (
+            "bank_change_on_risky_session"
+            if isinstance(event, ProfileChange)
+            else "new_payee_on_risky_session"
+        )
+        return Finding(Outcome.HOLD, 0.7, (reason,), _CASE)

@@ -1,0 +1,49 @@
+from kozaguard.adapters.memory import memory_state
+from kozaguard.engine.detectors.new_device import NewDevice
+from kozaguard.engine.detectors.new_payee import NewPayee
+from kozaguard.engine.engine import Engine
+from scenarios import ABROAD, HOME, history
+from streams import at, ev, login
+
+
+def run(events):
+    engine = Engine(memory_state(), [NewDevice(), NewPayee()])
+    return [engine.process(e) for e in [*history(), *events]][-1]
+
+
+def withdraw(session, bank, **ctx):
+    return ev(
+        "cash.withdrawal", at(3, 9, 30), session_id=session, amount_jpy=500_000, bank_account_id=bank, **ctx
+    )
+
+
+def test_bank_change_on_a_risky_session_is_held():
+    risky = [login(at(3, 9), session_id="R", **ABROAD)]
+    d = run([*risky, ev("profile.change", at(3, 9, 5), session_id="R", field="bank_account", **ABROAD)])
+    assert d.decision == "hold" and d.reasons == ["bank_change_on_risky_session"]
+
+
+def test_new_destination_on_a_risky_session_is_held_a_known_one_is_not():
+    risky = [login(at(3, 9), session_id="R", **ABROAD)]
+    assert run([*risky, withdraw("R", "B-NEW", **ABROAD)]).decision == "hold"
+    known = [withdraw("H3", "B-OLD", **HOME), *risky]
+    assert (
+        run(
+            [
+                *known,
+                ev(
+                    "cash.withdrawal",
+                    at(3, 9, 40),
+                    session_id="R",
+                    amount_jpy=1000,
+                    bank_account_id="B-OLD",
+                    **ABROAD,
+                ),
+            ]
+        ).decision
+        == "allow"
+    )
+
+
+def test_customer_at_home_with_a_new_bank_is_not_held():
+    assert run([withdraw("H3", "B-NEW", **HOME)]).decision == "allow"
