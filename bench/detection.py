@@ -1,6 +1,6 @@
 """Detection quality across seeds and simulator configurations: stops, loss prevented, friction.
 
-    .venv/bin/python bench/detection.py                       # 3 seeds x (3 configurations + 4 altsim profiles)
+    .venv/bin/python bench/detection.py       # 3 seeds x (3 configurations + 4 altsim profiles)
     .venv/bin/python bench/detection.py --seeds 1 2 --customers 2000 --config default --config alt-noisy
 
 Each run simulates a stream, replays it through the engine with the default settings and scores the
