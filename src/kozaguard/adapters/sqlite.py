@@ -30,11 +30,15 @@ class SqliteRepository(Generic[K, R]):
         self._cache: dict[K, R] = {}
         self._dirty: set[K] = set()
         db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        # a table that started empty holds only what this process wrote, all of it in the cache
+        self._cached_all = db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
 
     def get(self, key: K) -> R | None:
         try:
             return self._cache[key]
         except KeyError:
+            if self._cached_all:
+                return None
             row = self._db.execute(f"SELECT value FROM {self._table} WHERE key = ?", (key,)).fetchone()
             if row is None:
                 return None
@@ -46,11 +50,8 @@ class SqliteRepository(Generic[K, R]):
         self._dirty.add(key)
 
     def __len__(self) -> int:
-        stored = self._db.execute(f"SELECT count(*) FROM {self._table}").fetchone()[0]
-        return stored + sum(1 for k in self._dirty if not self._stored(k))
-
-    def _stored(self, key: K) -> bool:
-        return self._db.execute(f"SELECT 1 FROM {self._table} WHERE key = ?", (key,)).fetchone() is not None
+        self.flush()
+        return self._db.execute(f"SELECT count(*) FROM {self._table}").fetchone()[0]
 
     def flush(self) -> None:
         if self._dirty:
@@ -69,12 +70,17 @@ class SqliteLedger:
         self._pending: dict[str, Decision | None] = {}
         self._decode = msgspec.msgpack.Decoder(Decision).decode
         db.execute("CREATE TABLE IF NOT EXISTS ledger (event_id TEXT PRIMARY KEY, decision BLOB)")
+        # ids this process recorded: a ledger that started empty needs no query for the others
+        self._fresh = db.execute("SELECT 1 FROM ledger LIMIT 1").fetchone() is None
+        self._recorded: set[str] = set()
 
     def _row(self, event_id: str):
         return self._db.execute("SELECT decision FROM ledger WHERE event_id = ?", (event_id,)).fetchone()
 
     def seen(self, event_id: str) -> bool:
-        return event_id in self._pending or self._row(event_id) is not None
+        if event_id in self._pending or event_id in self._recorded:
+            return True
+        return not self._fresh and self._row(event_id) is not None
 
     def decision(self, event_id: str) -> Decision | None:
         if event_id in self._pending:
@@ -84,6 +90,8 @@ class SqliteLedger:
 
     def record(self, event_id: str, decision: Decision | None) -> None:
         self._pending[event_id] = decision
+        if self._fresh:
+            self._recorded.add(event_id)
 
     def flush(self) -> None:
         if self._pending:
