@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from kozaguard.phishing.cli import phishing_app
+
 app = typer.Typer(
     name="kozaguard",
     help="Account-takeover defence for online brokerages: detect, stop, remediate, prove.",
@@ -11,6 +13,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(phishing_app, name="phishing")
 
 
 def main() -> None:

@@ -50,6 +50,8 @@ _EXTRA = {
     "æ": "ae",
     "œ": "oe",
     "ß": "ss",
+    "ƅ": "b",
+    "ᶌ": "v",
 }
 
 # Unicode blocks whose letters are used as Latin look-alikes.
