@@ -55,6 +55,7 @@ from kozaguard.phishing.lexicon import (
     common_words,
     default_lexicon,
 )
+from kozaguard.phishing.url import _FAST_RE as _FAST_URL
 from kozaguard.phishing.url import ParsedUrl, UrlError, parse_url
 
 
@@ -160,12 +161,19 @@ class Checker:
 
             self.lexicon = Lexicon(registry or default_registry(), signals)
         self._hosts: dict[str, _HostFindings] = {}
+        self._paths: dict[str, tuple[dict[str, list[str]], list[str]]] = {}
         self._fuzzy: dict[str, tuple[str, ...]] = {}
         self._common = common_words()
 
     # -- public ------------------------------------------------------------------------------------
     def check(self, url: str) -> CheckResult:
         """Check one URL; bad input gives a result with ``error`` set instead of raising."""
+        m = _FAST_URL.fullmatch(url)
+        if m is not None:
+            # Seen host: skip parsing and the suffix list altogether.
+            findings = self._hosts.get(m.group(1).lower())
+            if findings is not None:
+                return self._conclude(url, findings, url[m.end(1) :], "")
         try:
             parsed = parse_url(url)
         except UrlError as exc:
@@ -180,13 +188,29 @@ class Checker:
             if len(self._hosts) >= _CACHE_LIMIT:
                 self._hosts.clear()
             self._hosts[parsed.host] = findings
+        return self._conclude(url, findings, parsed.path, parsed.userinfo)
+
+    def _conclude(self, url: str, findings: _HostFindings, path: str, userinfo: str) -> CheckResult:
         if findings.official is not None:
             return CheckResult(url, Verdict.OFFICIAL, findings.brand, 0.0, (findings.official,))
         evidence = findings.evidence
         context = list(findings.context)
-        if len(parsed.path) > 1 or parsed.userinfo:
-            evidence = {k: list(v) for k, v in evidence.items()}
-            self._analyse_path(parsed, evidence, context)
+        if len(path) > 1 or userinfo:
+            found = self._paths.get(path) if not userinfo else None
+            if found is None:
+                found = ({}, [])
+                self._analyse_path(path, userinfo, found[0], found[1])
+                if not userinfo:
+                    if len(self._paths) >= _CACHE_LIMIT:
+                        self._paths.clear()
+                    self._paths[path] = found
+            if found[0] or found[1]:
+                evidence = {k: list(v) for k, v in evidence.items()}
+                for brand, codes in found[0].items():
+                    evidence.setdefault(brand, []).extend(codes)
+                context.extend(found[1])
+        if not evidence and not context:
+            return CheckResult(url, Verdict.UNKNOWN, None, 0.0, ())
         return self._verdict(url, evidence, context)
 
     # -- scoring -----------------------------------------------------------------------------------
@@ -258,19 +282,23 @@ class Checker:
             context.append(R.DEEP_SUBDOMAIN)
 
         evidence: dict[str, list[str]] = {}
-        raw_labels = raw.split(".") if len(raw) == len(sk) else labels
-        self._find_tokens(labels, raw_labels, reg_idx, evidence)
-        self._find_embedded(sk, evidence)
-        if not any(R.WEIGHTS[c] >= 0.6 for v in evidence.values() for c in v):
+        flat = sk.replace(".", "").replace("-", "").replace("_", "")
+        # Every brand token, official host and Japanese name contains a token: one search over the
+        # flattened host rules most hosts out before the finer passes.
+        if lex.token_re.search(flat) is not None:
+            raw_labels = raw.split(".") if len(raw) == len(sk) else labels
+            self._find_tokens(labels, raw_labels, reg_idx, evidence)
+            self._find_embedded(sk, evidence)
+        if not evidence or not any(R.WEIGHTS[c] >= 0.6 for v in evidence.values() for c in v):
             self._find_typos(labels, reg_idx, evidence)
         if not host.isascii() or "xn--" in host:
             self._find_japanese(raw, evidence)
 
-        words = set(_SPLIT_WORDS.split(raw))
-        if words & signals.phishing_keywords:
-            context.append(R.PHISHING_KEYWORD)
+        if evidence or context:
+            if not signals.phishing_keywords.isdisjoint(_SPLIT_WORDS.split(raw)):
+                context.append(R.PHISHING_KEYWORD)
         if evidence:
-            head = labels[: reg_idx + 1]
+            head = raw.split(".")[: reg_idx + 1]
             if R.PHISHING_KEYWORD not in context and any(
                 kw in lab for lab in head for kw in signals.phishing_keywords if len(kw) >= 4
             ):
@@ -281,7 +309,7 @@ class Checker:
             check = host.split(".")[: reg_idx + 1] if evidence else host.split(".")[reg_idx : reg_idx + 1]
             token_re = lex.token_re
             for lab in check:
-                if lab.startswith("xn--"):
+                if lab.startswith("xn--") or len(lab) < 6:
                     continue
                 # Brand tokens ("smbcnikko") read as random letters; judge the other words only.
                 words = [w for w in re.split(r"[-_]+", lab) if not token_re.search(skeleton(w))]
@@ -361,11 +389,14 @@ class Checker:
         if "." not in dotted or any(R.WEIGHTS[c] >= 0.6 for v in evidence.values() for c in v):
             return
         # "sbi.sec.co.jp", "nom.ura.co.jp": a token or official host cut by a dot.
+        flat = dotted.replace(".", "")
+        if lex.token_re.search(flat) is None:
+            return
         cuts = []
-        flat = ""
+        total = 0
         for part in dotted.split("."):
-            flat += part
-            cuts.append(len(flat))
+            total += len(part)
+            cuts.append(total)
         for m in lex.token_re.finditer(flat):
             start, end = m.span()
             if not any(start < c < end for c in cuts):
@@ -377,20 +408,46 @@ class Checker:
                     evidence.setdefault(info.brand, []).append(R.OFFICIAL_HOST_EMBEDDED)
                     break
 
-    def _fuzzy_targets(self, word: str) -> tuple[str, ...]:
+    def _typo_targets(self, word: str) -> tuple[tuple[str, bool], ...]:
+        """Tokens ``word`` is one edit away from: ``(token, whole)``; ``whole`` is False when the
+        typo is glued to affix words ("sbisecclogin").
+
+        A single edit leaves either the first two or the last two letters of a word of five or
+        more in place, so only tokens sharing those are compared (in C, by rapidfuzz).
+        """
         cached = self._fuzzy.get(word)
         if cached is not None:
             return cached
         lex = self.lexicon
-        found: set[str] = set()
-        if word not in lex.token_info and word not in self._common and word not in lex.not_typos:
-            index = lex.fuzzy_index
-            for key in (word, *[word[:i] + word[i + 1 :] for i in range(len(word))]):
-                hit = index.get(key)
-                if hit:
-                    found.update(hit)
-            found = {t for t in found if t != word and OSA.distance(word, t, score_cutoff=1) <= 1}
-        result = tuple(sorted(found))
+        found: dict[str, bool] = {}
+        n = len(word)
+        if word not in lex.token_info:
+            affix = lex.folded_affix_re
+            for t in lex.typo_by_prefix.get(word[:2], ()):
+                m = len(t)
+                if abs(n - m) <= 1:
+                    if OSA.distance(word, t, score_cutoff=1) <= 1:
+                        found[t] = True
+                elif n > m + 1:
+                    for k in (m - 1, m, m + 1):
+                        if affix.fullmatch(word, k) and OSA.distance(word[:k], t, score_cutoff=1) <= 1:
+                            found.setdefault(t, False)
+                            break
+            for t in lex.typo_by_suffix.get(word[-2:], ()):
+                m = len(t)
+                if abs(n - m) <= 1:
+                    if OSA.distance(word, t, score_cutoff=1) <= 1:
+                        found[t] = True
+                elif n > m + 1:
+                    for k in (m - 1, m, m + 1):
+                        if affix.fullmatch(word, 0, n - k) and OSA.distance(word[n - k :], t, score_cutoff=1) <= 1:
+                            found.setdefault(t, False)
+                            break
+            if found:
+                guard = self._common
+                found = {t: w for t, w in found.items() if word not in guard and word not in lex.not_typos}
+                found = {t: w for t, w in found.items() if t != word}
+        result = tuple(found.items())
         if len(self._fuzzy) >= _CACHE_LIMIT:
             self._fuzzy.clear()
         self._fuzzy[word] = result
@@ -398,25 +455,25 @@ class Checker:
 
     def _find_typos(self, labels: list[str], reg_idx: int, evidence: dict[str, list[str]]) -> None:
         lex = self.lexicon
-        lo, hi = lex.fuzzy_min, lex.fuzzy_max
+        lo = lex.fuzzy_min
         for li in range(min(reg_idx + 1, len(labels))):
             label = labels[li]
-            compact = label.replace("-", "").replace("_", "")
-            candidates = {compact}
-            if len(compact) != len(label):
-                candidates.update(w for w in re.split(r"[-_]+", label) if w)
-            for word in list(candidates):
-                stripped = lex.affix_re.sub("", word, count=1) if word[:2] else word
-                m = lex.affix_re.search(word[::-1])
-                if stripped and stripped != word:
-                    candidates.add(stripped)
-                if m and m.end():
-                    candidates.add(word[: len(word) - m.end()])
+            if len(label) < lo:
+                continue
+            if "-" in label or "_" in label:
+                words = re.split(r"[-_]+", label)
+                if any(w in lex.token_info for w in words):
+                    continue  # the brand is spelt right in this label; "nomura-re" is no typo
+                compact = label.replace("-", "").replace("_", "")
+                candidates = [compact, *(w for w in words if len(w) >= lo)]
+            else:
+                compact = label
+                candidates = [label]
             for word in candidates:
-                if not (lo <= len(word) <= hi):
+                if len(word) < lo:
                     continue
-                for target in self._fuzzy_targets(word):
-                    whole = li == reg_idx and word == compact
+                for target, exact in self._typo_targets(word):
+                    whole = exact and li == reg_idx and word == compact
                     for info in lex.fuzzy_targets[target]:
                         if info.kind == STRONG or len(target) >= FUZZY_MIN_LEN:
                             code = R.BRAND_TYPOSQUAT_DOMAIN if whole else R.BRAND_TYPO
@@ -433,15 +490,17 @@ class Checker:
             evidence.setdefault(lex.japanese[m.group()], []).append(code)
 
     # -- path, query and userinfo ----------------------------------------------------------------
-    def _analyse_path(self, parsed: ParsedUrl, evidence: dict[str, list[str]], context: list[str]) -> None:
+    def _analyse_path(
+        self, path: str, userinfo: str, evidence: dict[str, list[str]], context: list[str]
+    ) -> None:
         lex = self.lexicon
-        if parsed.userinfo:
+        if userinfo:
             context.append(R.USERINFO_IN_URL)
             found: dict[str, list[str]] = {}
-            self._scan_text(parsed.userinfo.lower(), found)
+            self._scan_text(userinfo.lower(), found)
             for brand in found:
                 evidence.setdefault(brand, []).append(R.BRAND_IN_USERINFO)
-        path = parsed.path[:1024]
+        path = path[:1024]
         if len(path) <= 1:
             return
         low = path.lower()

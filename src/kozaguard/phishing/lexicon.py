@@ -142,6 +142,10 @@ class Lexicon:
         self._build_paths()
         affixes = sorted(self.signals.affix_words | self.signals.phishing_keywords, key=len, reverse=True)
         self.affix_re = re.compile("(?:" + "|".join(map(re.escape, affixes)) + r"|\d)*")
+        folded = sorted({skeleton(a) for a in affixes}, key=len, reverse=True)
+        #: The same, for folded text (where "login" reads "iogin" and digits are letters).
+        alt = "(?:" + "|".join(map(re.escape, folded)) + ")*"
+        self.folded_affix_re = re.compile(alt)
 
     # -- hosts that are official, or hosting of a known kind ------------------------------------
     def _build_suffixes(self) -> None:
@@ -219,6 +223,13 @@ class Lexicon:
                 index.setdefault(variant, set()).add(key)
         self.fuzzy_index = {k: tuple(sorted(v)) for k, v in index.items()}
         self.fuzzy_targets = targets
+        by_prefix: dict[str, list[str]] = {}
+        by_suffix: dict[str, list[str]] = {}
+        for key in sorted(targets):
+            by_prefix.setdefault(key[:2], []).append(key)
+            by_suffix.setdefault(key[-2:], []).append(key)
+        self.typo_by_prefix = {k: tuple(v) for k, v in by_prefix.items()}
+        self.typo_by_suffix = {k: tuple(v) for k, v in by_suffix.items()}
         lengths = [len(k) for k in targets]
         self.fuzzy_min = min(lengths) - 1
         self.fuzzy_max = max(lengths) + 1

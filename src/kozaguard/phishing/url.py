@@ -169,6 +169,9 @@ def split_host(text: str) -> tuple[str, str, str]:
     return text[:cut], text[cut:], scheme
 
 
+_FAST_RE = re.compile(r"(?:[hH][tT][tT][pP][sS]?://)?([A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\.[A-Za-z][A-Za-z0-9-]{0,62})(?:[/?#](\S*))?")
+
+
 def parse_url(text: str) -> ParsedUrl:
     """Parse a URL (or a bare host with optional path) for checking.
 
@@ -179,6 +182,13 @@ def parse_url(text: str) -> ParsedUrl:
     ...
     kozaguard.phishing.url.UrlError: contains whitespace; give one URL per line
     """
+    m = _FAST_RE.fullmatch(text)
+    if m is not None and "--" not in m.group(1):
+        # The common case: plain ASCII host, no port, no user, nothing to undo.
+        host = m.group(1).lower()
+        path = text[m.end(1) :]
+        reg, suffix = registered_domain(host)
+        return ParsedUrl(host, host, reg, suffix, path, "", False)
     authority, path, _ = split_host(text)
     userinfo = ""
     if "@" in authority:
