@@ -42,7 +42,7 @@ from rapidfuzz.distance import OSA
 
 from kozaguard.phishing import reasons as R
 from kozaguard.phishing.brands import BrandRegistry
-from kozaguard.phishing.glyphs import skeleton
+from kozaguard.phishing.glyphs import loose_skeleton, skeleton
 from kozaguard.phishing.lexicon import (
     DOMAIN_LABEL,
     EMBEDDED,
@@ -105,6 +105,8 @@ _SPLIT_WORDS = re.compile(r"[.\-_]+")
 _NUMBERED = re.compile(r"(?:[a-z]-?\d{1,4}$)|(?:^\d{1,4}-?[a-z])")
 _VOWELS = frozenset("aeiou")
 _CACHE_LIMIT = 200_000
+#: Tokens this long are matched with up to two edits (one for shorter ones).
+LONG_TOKEN = 9
 
 
 def _looks_random(label: str) -> bool:
@@ -232,7 +234,7 @@ class Checker:
         score = round(min(score, 0.99), 2)
         if brand is not None and score >= R.IMPERSONATION_AT:
             verdict = Verdict.IMPERSONATION
-        elif score >= R.SUSPICIOUS_AT:
+        elif score >= (R.SUSPICIOUS_AT if brand is not None else R.SUSPICIOUS_WITHOUT_BRAND_AT):
             verdict = Verdict.SUSPICIOUS
         else:
             verdict = Verdict.UNKNOWN
@@ -290,6 +292,10 @@ class Checker:
             self._find_tokens(labels, raw_labels, reg_idx, evidence)
             self._find_embedded(sk, evidence)
         if not evidence or not any(R.WEIGHTS[c] >= 0.6 for v in evidence.values() for c in v):
+            reg_label = labels[reg_idx].replace("-", "")
+            disguised_as = lex.loose_labels.get(loose_skeleton(reg_label))
+            if disguised_as is not None and reg_label not in lex.token_info:
+                evidence.setdefault(disguised_as, []).append(R.BRAND_HOMOGLYPH)
             self._find_typos(labels, reg_idx, evidence)
         if not host.isascii() or "xn--" in host:
             self._find_japanese(raw, evidence)
@@ -305,17 +311,16 @@ class Checker:
                 context.append(R.PHISHING_KEYWORD)
             if any(_NUMBERED.search(lab) for lab in host.split(".")[: reg_idx + 1]):
                 context.append(R.NUMBERED_LABEL)
-        if evidence or context:
-            check = host.split(".")[: reg_idx + 1] if evidence else host.split(".")[reg_idx : reg_idx + 1]
-            token_re = lex.token_re
-            for lab in check:
-                if lab.startswith("xn--") or len(lab) < 6:
-                    continue
-                # Brand tokens ("smbcnikko") read as random letters; judge the other words only.
-                words = [w for w in re.split(r"[-_]+", lab) if not token_re.search(skeleton(w))]
-                if any(_looks_random(w) for w in words):
-                    context.append(R.RANDOM_LABEL)
-                    break
+        check = host.split(".")[: reg_idx + 1] if evidence else host.split(".")[reg_idx : reg_idx + 1]
+        token_re = lex.token_re
+        for lab in check:
+            if lab.startswith("xn--") or len(lab) < 6:
+                continue
+            # Brand tokens ("smbcnikko") read as random letters; judge the other words only.
+            words = [w for w in re.split(r"[-_]+", lab) if not token_re.search(skeleton(w))]
+            if any(_looks_random(w) for w in words):
+                context.append(R.RANDOM_LABEL)
+                break
         return _HostFindings(None, None, evidence, tuple(context))
 
     def _bounded(self, label: str, start: int, end: int) -> bool:
@@ -348,6 +353,10 @@ class Checker:
                 plain_here = raw[start:end].replace("-", "").replace("_", "")
                 bounded = self._bounded(raw, start, end)
                 whole = li == reg_idx and len(token) == len(compact)
+                cstart, cend = m.span()
+                affixed = bool(
+                    lex.folded_affix_re.fullmatch(compact, 0, cstart) and lex.folded_affix_re.fullmatch(compact, cend)
+                )
                 named: set[str] = set()
                 for info in token_info[token]:
                     if len(raw) == len(label):
@@ -362,7 +371,8 @@ class Checker:
                         if bounded or len(token) >= SUBSTRING_MIN_LEN:
                             code = R.OFFICIAL_HOST_EMBEDDED
                     elif info.kind == DOMAIN_LABEL:
-                        if whole:
+                        if whole or (li == reg_idx and affixed):
+                            # "daiwa.top", "my-daiwa.jp", "daiwaweb.jp": the official label, re-registered.
                             code = R.BRAND_HOMOGLYPH if disguised else R.BRAND_DOMAIN_LABEL
                         elif bounded:
                             code = R.BRAND_HOMOGLYPH if disguised else R.WEAK_BRAND_TOKEN
@@ -412,8 +422,8 @@ class Checker:
         """Tokens ``word`` is one edit away from: ``(token, whole)``; ``whole`` is False when the
         typo is glued to affix words ("sbisecclogin").
 
-        A single edit leaves either the first two or the last two letters of a word of five or
-        more in place, so only tokens sharing those are compared (in C, by rapidfuzz).
+        A single edit (two, for tokens of nine letters or more) leaves the first two or the last two
+        letters in place, so only tokens sharing those are compared (in C, by rapidfuzz).
         """
         cached = self._fuzzy.get(word)
         if cached is not None:
@@ -425,22 +435,24 @@ class Checker:
             affix = lex.folded_affix_re
             for t in lex.typo_by_prefix.get(word[:2], ()):
                 m = len(t)
-                if abs(n - m) <= 1:
-                    if OSA.distance(word, t, score_cutoff=1) <= 1:
+                k = 2 if m >= LONG_TOKEN else 1
+                if abs(n - m) <= k:
+                    if OSA.distance(word, t, score_cutoff=k) <= k:
                         found[t] = True
-                elif n > m + 1:
-                    for k in (m - 1, m, m + 1):
-                        if affix.fullmatch(word, k) and OSA.distance(word[:k], t, score_cutoff=1) <= 1:
+                elif n > m + k:
+                    for cut in range(m - k, m + k + 1):
+                        if affix.fullmatch(word, cut) and OSA.distance(word[:cut], t, score_cutoff=k) <= k:
                             found.setdefault(t, False)
                             break
             for t in lex.typo_by_suffix.get(word[-2:], ()):
                 m = len(t)
-                if abs(n - m) <= 1:
-                    if OSA.distance(word, t, score_cutoff=1) <= 1:
+                k = 2 if m >= LONG_TOKEN else 1
+                if abs(n - m) <= k:
+                    if OSA.distance(word, t, score_cutoff=k) <= k:
                         found[t] = True
-                elif n > m + 1:
-                    for k in (m - 1, m, m + 1):
-                        if affix.fullmatch(word, 0, n - k) and OSA.distance(word[n - k :], t, score_cutoff=1) <= 1:
+                elif n > m + k:
+                    for cut in range(m - k, m + k + 1):
+                        if affix.fullmatch(word, 0, n - cut) and OSA.distance(word[n - cut :], t, score_cutoff=k) <= k:
                             found.setdefault(t, False)
                             break
             if found:
@@ -462,7 +474,7 @@ class Checker:
                 continue
             if "-" in label or "_" in label:
                 words = re.split(r"[-_]+", label)
-                if any(w in lex.token_info for w in words):
+                if any(i.kind != WEAK for w in words for i in lex.token_info.get(w, ())):
                     continue  # the brand is spelt right in this label; "nomura-re" is no typo
                 compact = label.replace("-", "").replace("_", "")
                 candidates = [compact, *(w for w in words if len(w) >= lo)]

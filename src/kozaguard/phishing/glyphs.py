@@ -51,6 +51,11 @@ _EXTRA = {
     "œ": "oe",
     "ß": "ss",
     "ƅ": "b",
+    "ь": "b",
+    "ԍ": "g",
+    "ԛ": "q",
+    "ѵ": "v",
+    "ӏ": "l",
     "ᶌ": "v",
 }
 
@@ -129,6 +134,24 @@ def skeleton(text: str) -> str:
         if seq in folded:
             folded = folded.replace(seq, rep)
     return folded
+
+
+_LOOSE_TABLE = str.maketrans({"v": "u", "j": "i", "h": "n", "c": "e", "q": "g", "6": "b", "9": "g", "2": "z", "d": "b"})
+_LOOSE_SEQ = (("ci", "d"), ("ic", "k"), ("nn", "m"), ("rr", "m"), ("rn", "m"), ("uu", "w"))
+
+
+def loose_skeleton(text: str) -> str:
+    """A coarser fold for comparing a whole label with an official one (two look-alikes deep).
+
+    Too coarse for free text, exact enough for "is this label the official label in disguise".
+
+    >>> loose_skeleton(skeleton("nonnur4")) == loose_skeleton(skeleton("nomura"))
+    True
+    """
+    for seq, rep in _LOOSE_SEQ:
+        if seq in text:
+            text = text.replace(seq, rep)
+    return text.translate(_LOOSE_TABLE)
 
 
 def lookalikes_of(letter: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 
 from kozaguard.phishing.brands import Brand, BrandRegistry, default_registry
-from kozaguard.phishing.glyphs import skeleton
+from kozaguard.phishing.glyphs import loose_skeleton, skeleton
 from kozaguard.phishing.url import registered_domain
 
 # Token kinds, strongest first.
@@ -176,6 +176,7 @@ class Lexicon:
                 entries.append(TokenInfo(brand, kind, token))
 
         self.domain_labels: dict[str, str] = {}
+        self.loose_labels: dict[str, str] = {}
         for brand in self.registry:
             for token in brand.tokens:
                 add(token, brand.id, STRONG)
@@ -185,6 +186,7 @@ class Lexicon:
                 reg, _ = registered_domain(domain)
                 label = reg.split(".")[0].replace("-", "")
                 self.domain_labels.setdefault(skeleton(label), brand.id)
+                self.loose_labels.setdefault(loose_skeleton(skeleton(label)), brand.id)
                 add(label, brand.id, DOMAIN_LABEL)
             for host in (*brand.hosts, *brand.domains):
                 # "sbiseccojp": an official host with its dots and hyphens dropped.

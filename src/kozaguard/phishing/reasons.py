@@ -94,5 +94,7 @@ BRAND_EVIDENCE: Final = frozenset(
 
 #: Score at or above which a URL naming a brand is ``impersonation``.
 IMPERSONATION_AT: Final = 0.6
-#: Score at or above which a URL is ``suspicious``.
+#: Score at or above which a URL naming a brand is ``suspicious``.
 SUSPICIOUS_AT: Final = 0.35
+#: Score at or above which a URL naming no brand is ``suspicious`` (context alone: three signals).
+SUSPICIOUS_WITHOUT_BRAND_AT: Final = 0.45
