@@ -17,7 +17,21 @@ from kozaguard.phishing.lexicon import default_signals
 from kozaguard.phishing.url import registered_domain
 from kozaguard.phishing.variants import FUZZERS, generate
 
-THROWAWAY_TLDS = ("com", "net", "top", "xyz", "cn", "shop", "icu", "cyou", "sbs", "online", "vip", "info", "jp")
+THROWAWAY_TLDS = (
+    "com",
+    "net",
+    "top",
+    "xyz",
+    "cn",
+    "shop",
+    "icu",
+    "cyou",
+    "sbs",
+    "online",
+    "vip",
+    "info",
+    "jp",
+)
 HOSTING = (
     "pages.dev",
     "workers.dev",
@@ -80,7 +94,11 @@ def labelled_samples(per_pattern: int = 6, seed: int = 2025) -> list[tuple[str, 
                 ("brand_subdomain", brand.id, f"https://{token}.{rnd}.{tld}/"),
                 ("misspelled_brand", brand.id, f"https://{_typo(rng, token)}-{word}.{rnd}.{tld}/"),
                 ("abused_hosting", brand.id, f"https://{token}-{word}.{rng.choice(HOSTING)}/"),
-                ("dynamic_dns", brand.id, f"https://{token}{rng.choice(['', '-'])}{word}.{rng.choice(DYNAMIC)}/"),
+                (
+                    "dynamic_dns",
+                    brand.id,
+                    f"https://{token}{rng.choice(['', '-'])}{word}.{rng.choice(DYNAMIC)}/",
+                ),
                 ("translation_proxy", brand.id, f"https://{dashed}.translate.goog/"),
                 ("brand_in_path", brand.id, f"https://{rnd}.{tld}/{token}/{word}"),
                 ("official_host_in_path", brand.id, f"https://{rnd}.{tld}/{host}/{word}/"),
@@ -89,7 +107,9 @@ def labelled_samples(per_pattern: int = 6, seed: int = 2025) -> list[tuple[str, 
             japanese = [n for n in brand.japanese if " " not in n]
             if japanese:
                 jp = rng.choice(japanese)
-                out.append(("japanese_idn", brand.id, f"https://{jp}-{word}.{rng.choice(['com', 'net', 'top'])}/"))
+                out.append(
+                    ("japanese_idn", brand.id, f"https://{jp}-{word}.{rng.choice(['com', 'net', 'top'])}/")
+                )
         label = registered_domain(brand.domains[0])[0].split(".")[0]
         if len(label.replace("-", "")) < MIN_LABEL_FOR_TYPOS:
             continue

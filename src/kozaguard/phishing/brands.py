@@ -196,7 +196,9 @@ def brand_paths_from_env(environ: Mapping[str, str] | None = None) -> list[Path]
     return [Path(p) for p in value.split(os.pathsep) if p.strip()]
 
 
-def load_registry(extra_paths: Iterable[str | os.PathLike[str]] = (), *, use_env: bool = True) -> BrandRegistry:
+def load_registry(
+    extra_paths: Iterable[str | os.PathLike[str]] = (), *, use_env: bool = True
+) -> BrandRegistry:
     """Shipped brands plus the brands in ``extra_paths`` (files, or folders of ``*.toml``) and the env."""
     registry = default_registry()
     paths = [Path(p) for p in extra_paths]

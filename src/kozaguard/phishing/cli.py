@@ -73,7 +73,9 @@ def variants(
     dictionary: Annotated[
         Path | None, typer.Option("--dictionary", help="Words for the dictionary fuzzer, one a line")
     ] = None,
-    tld: Annotated[Path | None, typer.Option("--tld", help="TLDs for the tld-swap fuzzer, one a line")] = None,
+    tld: Annotated[
+        Path | None, typer.Option("--tld", help="TLDs for the tld-swap fuzzer, one a line")
+    ] = None,
 ) -> None:
     """Print lookalike domains of DOMAIN, each with the fuzzer that made it."""
     try:
@@ -104,7 +106,9 @@ def _check_inputs(urls: list[str]) -> Iterator[tuple[str, int | None, str]]:
 
 @phishing_app.command()
 def check(
-    urls: Annotated[list[str], typer.Argument(help="URLs to check, or '-' to read one URL a line from stdin")],
+    urls: Annotated[
+        list[str], typer.Argument(help="URLs to check, or '-' to read one URL a line from stdin")
+    ],
     brands: BrandsOption = None,
 ) -> None:
     """Check URLs: one JSON line each with verdict, brand, score and reasons."""
@@ -157,8 +161,12 @@ def _numbered_lines(stream: BinaryIO, start_line: int, position: list[int]) -> I
 
 @phishing_app.command()
 def scan(
-    feed: Annotated[Path, typer.Argument(help="Feed file: domains/URLs one a line, or CT JSON lines ('-': stdin)")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write hits here (default stdout)")] = None,
+    feed: Annotated[
+        Path, typer.Argument(help="Feed file: domains/URLs one a line, or CT JSON lines ('-': stdin)")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write hits here (default stdout)")
+    ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the saved state")] = False,
     state: Annotated[
         Path | None, typer.Option("--state", help="State file (default: FEED.state next to the feed)")
@@ -242,6 +250,8 @@ def scan(
             out.close()
         if not from_stdin:
             stream.close()
-    typer.echo(f"scanned {position[1] - start_line} lines, {hits - hits_before} hits, {problems} bad lines", err=True)
+    typer.echo(
+        f"scanned {position[1] - start_line} lines, {hits - hits_before} hits, {problems} bad lines", err=True
+    )
     if problems:
         raise typer.Exit(1)

@@ -62,7 +62,9 @@ def names_in_line(line: str) -> list[str]:
             raise FeedError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
         names = _from_json(obj)
         if not names:
-            raise FeedError("JSON record without a domain (expected data.leaf_cert.all_domains, domains or url)")
+            raise FeedError(
+                "JSON record without a domain (expected data.leaf_cert.all_domains, domains or url)"
+            )
     else:
         names = [text]
     out: list[str] = []

@@ -136,7 +136,9 @@ def skeleton(text: str) -> str:
     return folded
 
 
-_LOOSE_TABLE = str.maketrans({"v": "u", "j": "i", "h": "n", "c": "e", "q": "g", "6": "b", "9": "g", "2": "z", "d": "b"})
+_LOOSE_TABLE = str.maketrans(
+    {"v": "u", "j": "i", "h": "n", "c": "e", "q": "g", "6": "b", "9": "g", "2": "z", "d": "b"}
+)
 _LOOSE_SEQ = (("ci", "d"), ("ic", "k"), ("nn", "m"), ("rr", "m"), ("rn", "m"), ("uu", "w"))
 
 

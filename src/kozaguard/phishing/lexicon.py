@@ -6,7 +6,7 @@ official host into another, and the tokens' one-deletion neighbourhoods into a d
 are found with a handful of look-ups instead of an edit distance per token.
 
 >>> lex = default_lexicon()
->>> [t.brand for t in lex.token_hits("sbisec")]
+>>> sorted({t.brand for t in lex.token_hits("sbisec")})
 ['sbisec']
 >>> trie_regex(["sbi", "sbisec", "sec"])
 '(?:s(?:bi(?:sec)?|ec))'
@@ -36,7 +36,9 @@ WEAK = "weak"
 FUZZY_MIN_LEN = 6
 #: Shortest official domain label matched with edits when it is the whole registered label.
 FUZZY_MIN_LEN_DOMAIN = 5
-_GENERIC_PATH_WORDS = frozenset({"entry", "index", "web", "app", "pc", "home", "sp", "top", "common", "servlet"})
+_GENERIC_PATH_WORDS = frozenset(
+    {"entry", "index", "web", "app", "pc", "home", "sp", "top", "common", "servlet"}
+)
 
 #: A strong token this long counts even inside a longer word ("xxrakutensecurities").
 SUBSTRING_MIN_LEN = 9
@@ -122,7 +124,14 @@ def common_words() -> frozenset[str]:
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
     words: set[str] = set()
-    for name in ("english_wikipedia", "us_tv_and_film", "surnames", "female_names", "male_names", "passwords"):
+    for name in (
+        "english_wikipedia",
+        "us_tv_and_film",
+        "surnames",
+        "female_names",
+        "male_names",
+        "passwords",
+    ):
         words.update(w for w in FREQUENCY_LISTS[name] if len(w) >= FUZZY_MIN_LEN_DOMAIN - 1)
     return frozenset(words)
 
@@ -214,11 +223,9 @@ class Lexicon:
         targets: dict[str, list[TokenInfo]] = {}
         for key, infos in self.token_info.items():
             kinds = {i.kind for i in infos}
-            if STRONG in kinds and len(key) >= FUZZY_MIN_LEN:
-                pass
-            elif DOMAIN_LABEL in kinds and len(key) >= FUZZY_MIN_LEN_DOMAIN:
-                pass
-            else:
+            long_strong = STRONG in kinds and len(key) >= FUZZY_MIN_LEN
+            long_label = DOMAIN_LABEL in kinds and len(key) >= FUZZY_MIN_LEN_DOMAIN
+            if not (long_strong or long_label):
                 continue
             targets[key] = [i for i in infos if i.kind in (STRONG, DOMAIN_LABEL)]
             for variant in (key, *_deletions(key)):

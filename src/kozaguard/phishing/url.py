@@ -57,7 +57,7 @@ def _psl() -> tuple[frozenset[str], frozenset[str]]:
     The second set lets :func:`public_suffix` walk a host from its TLD leftwards and stop as soon
     as no rule can match any more: two or three set look-ups per host.
     """
-    rules = PublicSuffixList()._publicsuffix  # noqa: SLF001 - reuse the parsed list
+    rules = PublicSuffixList()._publicsuffix
     closure = set()
     for rule in rules:
         name = rule.lstrip("!")
@@ -169,7 +169,9 @@ def split_host(text: str) -> tuple[str, str, str]:
     return text[:cut], text[cut:], scheme
 
 
-_FAST_RE = re.compile(r"(?:[hH][tT][tT][pP][sS]?://)?([A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\.[A-Za-z][A-Za-z0-9-]{0,62})(?:[/?#](\S*))?")
+_FAST_RE = re.compile(
+    r"(?:[hH][tT][tT][pP][sS]?://)?([A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\.[A-Za-z][A-Za-z0-9-]{0,62})(?:[/?#](\S*))?"
+)
 
 
 def parse_url(text: str) -> ParsedUrl:
