@@ -9,6 +9,7 @@ from typing import Annotated, BinaryIO
 
 import typer
 
+from kozaguard.phishing.cli import phishing_app
 from kozaguard.sim.cli import simulate
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(phishing_app, name="phishing")
 
 
 @app.callback()

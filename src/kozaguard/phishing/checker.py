@@ -1,0 +1,583 @@
+"""Score a URL for brand impersonation: ``official``, ``impersonation``, ``suspicious`` or ``unknown``.
+
+Real broker phishing rarely registers a near copy of the brand's domain. It writes the brand, or a
+whole official hostname with its dots turned into hyphens, into a subdomain of a throw-away domain
+(``site4.sbisec.co.jp.xyz12.com``, ``www-sbisec-co-jp.abc.top``), numbers and misspells it, hides on
+free hosting, or puts the brand only in the path next to a copied login path. So the checker reads
+every label of the host, the registered domain, the path and the query, and adds up evidence:
+
+* *brand evidence* says which brand is named or imitated (token, typo, look-alike letters, an
+  official hostname embedded, a Japanese brand name, a copied login path);
+* *context* says how phishy the place is (free hosting, dynamic DNS, cheap TLD, random-looking or
+  numbered labels, login words).
+
+Every piece has a reason code and a weight (:mod:`kozaguard.phishing.reasons`). A URL is
+``impersonation`` only when a brand is named and the score reaches 0.6; hosts under a brand's
+official or group domains are ``official`` and never flagged. The checker does no I/O: brand data is
+read once when it is built, and host findings are cached, so a feed of URLs costs a few
+microseconds each.
+
+>>> str(check_url("https://site1.sbisec.co.jp.example-login.com/ETGate/").verdict)
+'impersonation'
+>>> str(check_url("https://site1.sbisec.co.jp/ETGate/").verdict)
+'official'
+>>> r = check_url("https://www-rakuten-sec-co-jp.abcd12.top/app/MhLogin.do")
+>>> r.brand, r.reasons[0]
+('rakuten_sec', 'official_host_embedded')
+>>> str(check_url("https://www.example.com/").verdict)
+'unknown'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import Any
+from urllib.parse import unquote
+
+from rapidfuzz.distance import OSA
+
+from kozaguard.phishing import reasons as R
+from kozaguard.phishing.brands import BrandRegistry
+from kozaguard.phishing.glyphs import loose_skeleton, skeleton
+from kozaguard.phishing.lexicon import (
+    DOMAIN_LABEL,
+    EMBEDDED,
+    FUZZY_MIN_LEN,
+    STRONG,
+    SUBSTRING_MIN_LEN,
+    WEAK,
+    Lexicon,
+    Signals,
+    common_words,
+    default_lexicon,
+)
+from kozaguard.phishing.url import _FAST_RE as _FAST_URL
+from kozaguard.phishing.url import ParsedUrl, UrlError, parse_url
+
+
+class Verdict(StrEnum):
+    """What the checker concludes about a URL."""
+
+    OFFICIAL = "official"
+    IMPERSONATION = "impersonation"
+    SUSPICIOUS = "suspicious"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome for one URL. ``error`` is set (and verdict ``unknown``) when it could not be read."""
+
+    url: str
+    verdict: Verdict
+    brand: str | None
+    score: float
+    reasons: tuple[str, ...]
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a result (``error`` only when there is one)."""
+        out: dict[str, Any] = {
+            "url": self.url,
+            "verdict": str(self.verdict),
+            "brand": self.brand,
+            "score": self.score,
+            "reasons": list(self.reasons),
+        }
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _HostFindings:
+    official: str | None  # OFFICIAL_DOMAIN / BRAND_GROUP_DOMAIN, or None
+    brand: str | None  # owner of the official/group domain
+    evidence: dict[str, list[str]]  # brand -> brand-evidence codes found in the host
+    context: tuple[str, ...]
+
+
+_SPLIT_WORDS = re.compile(r"[.\-_]+")
+_NUMBERED = re.compile(r"(?:[a-z]-?\d{1,4}$)|(?:^\d{1,4}-?[a-z])")
+_VOWELS = frozenset("aeiou")
+_CACHE_LIMIT = 200_000
+#: Tokens this long are matched with up to two edits (one for shorter ones).
+LONG_TOKEN = 9
+
+
+def _looks_random(label: str) -> bool:
+    """A label that no one would choose to read: mixed digits and letters, or no vowels.
+
+    >>> [_looks_random(x) for x in ("xk2j9q7", "qwxzkt", "sakura", "abcd12", "login")]
+    [True, True, False, False, False]
+    """
+    s = label.replace("-", "")
+    n = len(s)
+    if n < 6:
+        return False
+    digits = sum(c.isdigit() for c in s)
+    letters = n - digits
+    if digits >= 3 and letters >= 3:
+        # "abcd12" reads as a word plus a number; digits scattered between letters do not.
+        return not re.fullmatch(r"[a-z]+\d+|\d+[a-z]+", s)
+    if letters >= 6 and digits == 0:
+        vowels = sum(c in _VOWELS for c in s)
+        if vowels / letters < 0.2:
+            return True
+        run = 0
+        for c in s:
+            run = 0 if c in _VOWELS or c == "y" else run + 1
+            if run >= 5:
+                return True
+    return False
+
+
+def _span_in_label(label: str, offset: int, length: int) -> tuple[int, int]:
+    """Map a span of a label with separators removed back onto the label with them."""
+    seen = 0
+    start = end = -1
+    for i, ch in enumerate(label):
+        if ch in "-_":
+            continue
+        if seen == offset:
+            start = i
+        seen += 1
+        if seen == offset + length:
+            end = i + 1
+            break
+    return start, end
+
+
+class Checker:
+    """Scores URLs against a brand registry. Build once, call :meth:`check` many times."""
+
+    def __init__(self, registry: BrandRegistry | None = None, signals: Signals | None = None) -> None:
+        if registry is None and signals is None:
+            self.lexicon = default_lexicon()
+        else:
+            from kozaguard.phishing.brands import default_registry
+
+            self.lexicon = Lexicon(registry or default_registry(), signals)
+        self._hosts: dict[str, _HostFindings] = {}
+        self._paths: dict[str, tuple[dict[str, list[str]], list[str]]] = {}
+        self._fuzzy: dict[str, tuple[str, ...]] = {}
+        self._common = common_words()
+
+    # -- public ------------------------------------------------------------------------------------
+    def check(self, url: str) -> CheckResult:
+        """Check one URL; bad input gives a result with ``error`` set instead of raising."""
+        m = _FAST_URL.fullmatch(url)
+        if m is not None:
+            # Seen host: skip parsing and the suffix list altogether.
+            findings = self._hosts.get(m.group(1).lower())
+            if findings is not None:
+                return self._conclude(url, findings, url[m.end(1) :], "")
+        try:
+            parsed = parse_url(url)
+        except UrlError as exc:
+            return CheckResult(url, Verdict.UNKNOWN, None, 0.0, (), str(exc))
+        return self.check_parsed(url, parsed)
+
+    def check_parsed(self, url: str, parsed: ParsedUrl) -> CheckResult:
+        """Check a URL already parsed with :func:`~kozaguard.phishing.url.parse_url`."""
+        findings = self._hosts.get(parsed.host)
+        if findings is None:
+            findings = self._analyse_host(parsed)
+            if len(self._hosts) >= _CACHE_LIMIT:
+                self._hosts.clear()
+            self._hosts[parsed.host] = findings
+        return self._conclude(url, findings, parsed.path, parsed.userinfo)
+
+    def _conclude(self, url: str, findings: _HostFindings, path: str, userinfo: str) -> CheckResult:
+        if findings.official is not None:
+            return CheckResult(url, Verdict.OFFICIAL, findings.brand, 0.0, (findings.official,))
+        evidence = findings.evidence
+        context = list(findings.context)
+        if len(path) > 1 or userinfo:
+            found = self._paths.get(path) if not userinfo else None
+            if found is None:
+                found = ({}, [])
+                self._analyse_path(path, userinfo, found[0], found[1])
+                if not userinfo:
+                    if len(self._paths) >= _CACHE_LIMIT:
+                        self._paths.clear()
+                    self._paths[path] = found
+            if found[0] or found[1]:
+                evidence = {k: list(v) for k, v in evidence.items()}
+                for brand, codes in found[0].items():
+                    evidence.setdefault(brand, []).extend(codes)
+                context.extend(found[1])
+        if not evidence and not context:
+            return CheckResult(url, Verdict.UNKNOWN, None, 0.0, ())
+        return self._verdict(url, evidence, context)
+
+    # -- scoring -----------------------------------------------------------------------------------
+    @staticmethod
+    def _verdict(url: str, evidence: dict[str, list[str]], context: list[str]) -> CheckResult:
+        weights = R.WEIGHTS
+        brand = None
+        brand_score = 0.0
+        codes: list[str] = []
+        for candidate, found in evidence.items():
+            ranked = sorted(set(found), key=lambda c: -weights[c])
+            value = weights[ranked[0]] + 0.2 * sum(weights[c] for c in ranked[1:])
+            if value > brand_score:
+                brand, brand_score, codes = candidate, value, ranked
+        context = list(dict.fromkeys(context))
+        score = brand_score + sum(weights[c] for c in context)
+        if brand is None:
+            score = min(score, R.IMPERSONATION_AT - 0.01)
+        score = round(min(score, 0.99), 2)
+        if brand is not None and score >= R.IMPERSONATION_AT:
+            verdict = Verdict.IMPERSONATION
+        elif score >= (R.SUSPICIOUS_AT if brand is not None else R.SUSPICIOUS_WITHOUT_BRAND_AT):
+            verdict = Verdict.SUSPICIOUS
+        else:
+            verdict = Verdict.UNKNOWN
+        return CheckResult(url, verdict, brand, score, (*codes, *context))
+
+    # -- host ----------------------------------------------------------------------------------------
+    def _analyse_host(self, parsed: ParsedUrl) -> _HostFindings:
+        lex = self.lexicon
+        host = parsed.host
+        if parsed.is_ip:
+            return _HostFindings(None, None, {}, (R.IP_HOST,))
+        context: list[str] = []
+        tags = lex.suffix_tags
+        s = host
+        while True:
+            tag = tags.get(s)
+            if tag is not None:
+                kind, owner = tag
+                if kind == "official":
+                    return _HostFindings(R.OFFICIAL_DOMAIN, owner, {}, ())
+                if kind == "group":
+                    return _HostFindings(R.BRAND_GROUP_DOMAIN, owner, {}, ())
+                context.append(kind)
+                break
+            dot = s.find(".")
+            if dot == -1:
+                break
+            s = s[dot + 1 :]
+
+        raw = parsed.host_unicode
+        sk = skeleton(raw)
+        labels = sk.split(".")
+        suffix = parsed.public_suffix
+        reg_idx = len(labels) - suffix.count(".") - 2  # index of the registered label
+        if reg_idx < 0:
+            reg_idx = 0
+        signals = lex.signals
+        if suffix in signals.cheap_tlds or suffix.rpartition(".")[2] in signals.cheap_tlds:
+            context.append(R.CHEAP_TLD)
+        if "xn--" in host:
+            context.append(R.PUNYCODE_HOST)
+            if any(
+                not lab.isascii() and any(c.isascii() and c.isalpha() for c in lab) for lab in raw.split(".")
+            ) or any(
+                len({unicodedata.name(c, "?").split(" ")[0] for c in lab if c.isalpha()}) > 1
+                for lab in raw.split(".")
+            ):
+                context.append(R.MIXED_SCRIPT)
+        if reg_idx >= 4:
+            context.append(R.DEEP_SUBDOMAIN)
+
+        evidence: dict[str, list[str]] = {}
+        flat = sk.replace(".", "").replace("-", "").replace("_", "")
+        # Every brand token, official host and Japanese name contains a token: one search over the
+        # flattened host rules most hosts out before the finer passes.
+        if lex.token_re.search(flat) is not None:
+            raw_labels = raw.split(".") if len(raw) == len(sk) else labels
+            self._find_tokens(labels, raw_labels, reg_idx, evidence)
+            self._find_embedded(sk, evidence)
+        if not evidence or not any(R.WEIGHTS[c] >= 0.6 for v in evidence.values() for c in v):
+            reg_label = labels[reg_idx].replace("-", "")
+            disguised_as = lex.loose_labels.get(loose_skeleton(reg_label))
+            if disguised_as is not None and reg_label not in lex.token_info:
+                evidence.setdefault(disguised_as, []).append(R.BRAND_HOMOGLYPH)
+            self._find_typos(labels, reg_idx, evidence)
+        if not host.isascii() or "xn--" in host:
+            self._find_japanese(raw, evidence)
+
+        if (evidence or context) and not signals.phishing_keywords.isdisjoint(_SPLIT_WORDS.split(raw)):
+            context.append(R.PHISHING_KEYWORD)
+        if evidence:
+            head = raw.split(".")[: reg_idx + 1]
+            if R.PHISHING_KEYWORD not in context and any(
+                kw in lab for lab in head for kw in signals.phishing_keywords if len(kw) >= 4
+            ):
+                context.append(R.PHISHING_KEYWORD)
+            if any(_NUMBERED.search(lab) for lab in host.split(".")[: reg_idx + 1]):
+                context.append(R.NUMBERED_LABEL)
+        check = host.split(".")[: reg_idx + 1] if evidence else host.split(".")[reg_idx : reg_idx + 1]
+        token_re = lex.token_re
+        for lab in check:
+            if lab.startswith("xn--") or len(lab) < 6:
+                continue
+            # Brand tokens ("smbcnikko") read as random letters; judge the other words only.
+            words = [w for w in re.split(r"[-_]+", lab) if not token_re.search(skeleton(w))]
+            if any(_looks_random(w) for w in words):
+                context.append(R.RANDOM_LABEL)
+                break
+        return _HostFindings(None, None, evidence, tuple(context))
+
+    def _bounded(self, label: str, start: int, end: int) -> bool:
+        """True if ``label[start:end]`` is a word of the label, give or take glued affix words or digits."""
+        left = max(label.rfind("-", 0, start), label.rfind("_", 0, start)) + 1
+        right = len(label)
+        for sep in "-_":
+            i = label.find(sep, end)
+            if i != -1 and i < right:
+                right = i
+        affix = self.lexicon.affix_re
+        return bool(affix.fullmatch(label, left, start) and affix.fullmatch(label, end, right))
+
+    def _find_tokens(
+        self, labels: list[str], raw_labels: list[str], reg_idx: int, evidence: dict[str, list[str]]
+    ) -> None:
+        lex = self.lexicon
+        token_info = lex.token_info
+        for li in range(min(reg_idx + 1, len(labels))):
+            label = labels[li]
+            compact = label.replace("-", "").replace("_", "") if ("-" in label or "_" in label) else label
+            for m in lex.token_re.finditer(compact):
+                token = m.group()
+                if not token:
+                    continue
+                raw = raw_labels[li]
+                start, end = m.span()
+                if len(compact) != len(label):
+                    start, end = _span_in_label(label, start, end - start)
+                plain_here = raw[start:end].replace("-", "").replace("_", "")
+                bounded = self._bounded(raw, start, end)
+                whole = li == reg_idx and len(token) == len(compact)
+                cstart, cend = m.span()
+                affixed = bool(
+                    lex.folded_affix_re.fullmatch(compact, 0, cstart)
+                    and lex.folded_affix_re.fullmatch(compact, cend)
+                )
+                named: set[str] = set()
+                for info in token_info[token]:
+                    if len(raw) == len(label):
+                        disguised = plain_here != info.plain
+                    else:
+                        disguised = info.plain not in raw.replace("-", "").replace("_", "")
+                    code = None
+                    if info.kind == STRONG:
+                        if bounded or len(token) >= SUBSTRING_MIN_LEN:
+                            code = R.BRAND_HOMOGLYPH if disguised else R.BRAND_TOKEN
+                    elif info.kind == EMBEDDED:
+                        if bounded or len(token) >= SUBSTRING_MIN_LEN:
+                            code = R.OFFICIAL_HOST_EMBEDDED
+                    elif info.kind == DOMAIN_LABEL:
+                        if whole or (li == reg_idx and affixed):
+                            # "daiwa.top", "my-daiwa.jp", "daiwaweb.jp": the official label, re-registered.
+                            code = R.BRAND_HOMOGLYPH if disguised else R.BRAND_DOMAIN_LABEL
+                        elif bounded:
+                            code = R.BRAND_HOMOGLYPH if disguised else R.WEAK_BRAND_TOKEN
+                    elif info.kind == WEAK and bounded:
+                        code = R.WEAK_BRAND_TOKEN
+                    if code is not None and info.brand not in named:
+                        named.add(info.brand)
+                        evidence.setdefault(info.brand, []).append(code)
+
+    def _find_embedded(self, sk: str, evidence: dict[str, list[str]]) -> None:
+        """Official hostnames written into this host with dots or hyphens, or split across labels."""
+        lex = self.lexicon
+        dotted = sk.replace("-", ".").replace("_", ".")
+        whole = lex.embedded_names.get(dotted)
+        if whole is not None:
+            # The host folds to an official hostname: look-alike letters ("rnonex.co.jp").
+            evidence.setdefault(whole, []).append(R.BRAND_HOMOGLYPH)
+            return
+        for m in lex.embedded_re.finditer(dotted):
+            brand = lex.embedded_names.get(m.group())
+            # "x-daiwa.jp" ends like the official name but is only a label ending in a brand word.
+            if brand is not None and m.end() < len(dotted):
+                evidence.setdefault(brand, []).append(R.OFFICIAL_HOST_EMBEDDED)
+        if "." not in dotted or any(R.WEIGHTS[c] >= 0.6 for v in evidence.values() for c in v):
+            return
+        # "sbi.sec.co.jp", "nom.ura.co.jp": a token or official host cut by a dot.
+        flat = dotted.replace(".", "")
+        if lex.token_re.search(flat) is None:
+            return
+        cuts = []
+        total = 0
+        for part in dotted.split("."):
+            total += len(part)
+            cuts.append(total)
+        for m in lex.token_re.finditer(flat):
+            start, end = m.span()
+            if not any(start < c < end for c in cuts):
+                continue
+            if end == len(flat) and start > 0:
+                continue  # "kyoto-daiwa.jp": a label ending in a brand word, not a split name
+            for info in lex.token_info.get(m.group(), ()):
+                if info.kind == EMBEDDED or (info.kind == STRONG and end - start >= FUZZY_MIN_LEN):
+                    evidence.setdefault(info.brand, []).append(R.OFFICIAL_HOST_EMBEDDED)
+                    break
+
+    def _typo_targets(self, word: str) -> tuple[tuple[str, bool], ...]:
+        """Tokens ``word`` is one edit away from: ``(token, whole)``; ``whole`` is False when the
+        typo is glued to affix words ("sbisecclogin").
+
+        A single edit (two, for tokens of nine letters or more) leaves the first two or the last two
+        letters in place, so only tokens sharing those are compared (in C, by rapidfuzz).
+        """
+        cached = self._fuzzy.get(word)
+        if cached is not None:
+            return cached
+        lex = self.lexicon
+        found: dict[str, bool] = {}
+        n = len(word)
+        if word not in lex.token_info:
+            affix = lex.folded_affix_re
+            for t in lex.typo_by_prefix.get(word[:2], ()):
+                m = len(t)
+                k = 2 if m >= LONG_TOKEN else 1
+                if abs(n - m) <= k:
+                    if OSA.distance(word, t, score_cutoff=k) <= k:
+                        found[t] = True
+                elif n > m + k:
+                    for cut in range(m - k, m + k + 1):
+                        if affix.fullmatch(word, cut) and OSA.distance(word[:cut], t, score_cutoff=k) <= k:
+                            found.setdefault(t, False)
+                            break
+            for t in lex.typo_by_suffix.get(word[-2:], ()):
+                m = len(t)
+                k = 2 if m >= LONG_TOKEN else 1
+                if abs(n - m) <= k:
+                    if OSA.distance(word, t, score_cutoff=k) <= k:
+                        found[t] = True
+                elif n > m + k:
+                    for cut in range(m - k, m + k + 1):
+                        if (
+                            affix.fullmatch(word, 0, n - cut)
+                            and OSA.distance(word[n - cut :], t, score_cutoff=k) <= k
+                        ):
+                            found.setdefault(t, False)
+                            break
+            if found:
+                guard = self._common
+                found = {t: w for t, w in found.items() if word not in guard and word not in lex.not_typos}
+                found = {t: w for t, w in found.items() if t != word}
+        result = tuple(found.items())
+        if len(self._fuzzy) >= _CACHE_LIMIT:
+            self._fuzzy.clear()
+        self._fuzzy[word] = result
+        return result
+
+    def _find_typos(self, labels: list[str], reg_idx: int, evidence: dict[str, list[str]]) -> None:
+        lex = self.lexicon
+        lo = lex.fuzzy_min
+        for li in range(min(reg_idx + 1, len(labels))):
+            label = labels[li]
+            if len(label) < lo:
+                continue
+            if "-" in label or "_" in label:
+                words = re.split(r"[-_]+", label)
+                if any(i.kind != WEAK for w in words for i in lex.token_info.get(w, ())):
+                    continue  # the brand is spelt right in this label; "nomura-re" is no typo
+                compact = label.replace("-", "").replace("_", "")
+                candidates = [compact, *(w for w in words if len(w) >= lo)]
+            else:
+                compact = label
+                candidates = [label]
+            for word in candidates:
+                if len(word) < lo:
+                    continue
+                for target, exact in self._typo_targets(word):
+                    whole = exact and li == reg_idx and word == compact
+                    for info in lex.fuzzy_targets[target]:
+                        if info.kind == STRONG or len(target) >= FUZZY_MIN_LEN:
+                            code = R.BRAND_TYPOSQUAT_DOMAIN if whole else R.BRAND_TYPO
+                        elif whole:
+                            code = R.BRAND_TYPO
+                        else:
+                            continue
+                        evidence.setdefault(info.brand, []).append(code)
+
+    def _find_japanese(self, text: str, evidence: dict[str, list[str]], code: str = R.BRAND_JAPANESE) -> None:
+        lex = self.lexicon
+        norm = unicodedata.normalize("NFKC", text).lower()
+        for m in lex.japanese_re.finditer(norm):
+            evidence.setdefault(lex.japanese[m.group()], []).append(code)
+
+    # -- path, query and userinfo ----------------------------------------------------------------
+    def _analyse_path(
+        self, path: str, userinfo: str, evidence: dict[str, list[str]], context: list[str]
+    ) -> None:
+        lex = self.lexicon
+        if userinfo:
+            context.append(R.USERINFO_IN_URL)
+            found: dict[str, list[str]] = {}
+            self._scan_text(userinfo.lower(), found)
+            for brand in found:
+                evidence.setdefault(brand, []).append(R.BRAND_IN_USERINFO)
+        path = path[:1024]
+        if len(path) <= 1:
+            return
+        low = path.lower()
+        if "%" in low:
+            low = unquote(low)
+        if lex.login_path_re is not None:
+            for m in lex.login_path_re.finditer(low):
+                brand = lex.login_paths.get(m.group())
+                end = m.end()
+                if brand is not None and (end == len(low) or low[end] in "/?#;.&"):
+                    evidence.setdefault(brand, []).append(R.BRAND_LOGIN_PATH)
+                    break
+        found = {}
+        self._scan_text(low, found)
+        for brand, codes in found.items():
+            evidence.setdefault(brand, []).extend(codes)
+        if not low.isascii():
+            self._find_japanese(low, evidence, R.BRAND_IN_PATH)
+        if lex.login_words_re.search(low):
+            context.append(R.LOGIN_PATH_WORDS)
+
+    def _scan_text(self, text: str, found: dict[str, list[str]]) -> None:
+        """Brand tokens and official hostnames in free text (path, query, userinfo)."""
+        lex = self.lexicon
+        sk = skeleton(text)
+        dotted = sk.replace("-", ".").replace("_", ".")
+        for m in lex.embedded_re.finditer(dotted):
+            brand = lex.embedded_names.get(m.group())
+            if brand is not None and "." in m.group():
+                found.setdefault(brand, []).append(R.OFFICIAL_HOST_IN_PATH)
+        compact = sk.replace("-", "").replace("_", "")
+        for m in lex.token_re.finditer(compact):
+            token = m.group()
+            if not token:
+                continue
+            start, end = m.span()
+            before = compact[start - 1] if start else "/"
+            after = compact[end] if end < len(compact) else "/"
+            bounded = not before.isalnum() and not after.isalpha()
+            if not bounded and len(token) < SUBSTRING_MIN_LEN:
+                continue
+            for info in lex.token_info[token]:
+                if info.kind in (STRONG, EMBEDDED, DOMAIN_LABEL):
+                    found.setdefault(info.brand, []).append(R.BRAND_IN_PATH)
+                    break
+
+
+@cache
+def default_checker() -> Checker:
+    """The checker for the shipped brands, built on first use and then shared."""
+    return Checker()
+
+
+def check_url(url: str) -> CheckResult:
+    """Check one URL against the shipped brands (pure: no I/O after the first call).
+
+    >>> str(check_url("http://sbisec-login01.example.cn/").verdict)
+    'impersonation'
+    >>> check_url("").error
+    'empty input'
+    """
+    return default_checker().check(url)

@@ -1,0 +1,277 @@
+"""Everything the checker looks up, compiled once from the brand registry and the signal lists.
+
+Matching a brand must cost little per URL, so the words are compiled ahead: all brand tokens into
+one trie-shaped regular expression (one pass over the host, whatever the number of brands), every
+official host into another, and the tokens' one-deletion neighbourhoods into a dict so that typos
+are found with a handful of look-ups instead of an edit distance per token.
+
+>>> lex = default_lexicon()
+>>> sorted({t.brand for t in lex.token_hits("sbisec")})
+['sbisec']
+>>> trie_regex(["sbi", "sbisec", "sec"])
+'(?:s(?:bi(?:sec)?|ec))'
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from kozaguard.phishing.brands import Brand, BrandRegistry, default_registry
+from kozaguard.phishing.glyphs import loose_skeleton, skeleton
+from kozaguard.phishing.url import registered_domain
+
+# Token kinds, strongest first.
+STRONG = "strong"
+EMBEDDED = "embedded"
+DOMAIN_LABEL = "domain_label"
+WEAK = "weak"
+
+#: Shortest token matched with edits (shorter ones are one edit from too many real words).
+FUZZY_MIN_LEN = 6
+#: Shortest official domain label matched with edits when it is the whole registered label.
+FUZZY_MIN_LEN_DOMAIN = 5
+_GENERIC_PATH_WORDS = frozenset(
+    {"entry", "index", "web", "app", "pc", "home", "sp", "top", "common", "servlet"}
+)
+
+#: A strong token this long counts even inside a longer word ("xxrakutensecurities").
+SUBSTRING_MIN_LEN = 9
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """Brand-independent lists from ``data/signals.toml``."""
+
+    hosting: frozenset[str]
+    dynamic_dns: frozenset[str]
+    translation_proxy: frozenset[str]
+    cheap_tlds: frozenset[str]
+    phishing_keywords: frozenset[str]
+    affix_words: frozenset[str]
+    login_path_words: tuple[str, ...]
+    variant_words: tuple[str, ...]
+    variant_tlds: tuple[str, ...]
+
+
+@cache
+def default_signals() -> Signals:
+    """The shipped signal lists (read once)."""
+    raw = resources.files("kozaguard.phishing").joinpath("data/signals.toml").read_text("utf-8")
+    data = tomllib.loads(raw)
+    return Signals(
+        hosting=frozenset(data["hosting"]),
+        dynamic_dns=frozenset(data["dynamic_dns"]),
+        translation_proxy=frozenset(data["translation_proxy"]),
+        cheap_tlds=frozenset(data["cheap_tlds"]),
+        phishing_keywords=frozenset(data["phishing_keywords"]),
+        affix_words=frozenset(data["affix_words"]),
+        login_path_words=tuple(data["login_path_words"]),
+        variant_words=tuple(data["variant_words"]),
+        variant_tlds=tuple(data["variant_tlds"]),
+    )
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` shaped as a prefix tree, longest match first.
+
+    Python's regex engine tries alternatives one by one; sharing prefixes makes a scan cost about
+    the length of the text, not the number of words.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = []
+        optional = "" in node
+        for ch in sorted(k for k in node if k):
+            branches.append(re.escape(ch) + emit(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if optional:
+            return "(?:" + body + ")?"
+        return body
+
+    return "(?:" + emit(trie) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """What a matched token means: which brand, how strong, and its plain spelling."""
+
+    brand: str
+    kind: str
+    plain: str  # the token before look-alike folding
+
+
+def _deletions(word: str) -> list[str]:
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Ordinary words and names (shipped with zxcvbn): one edit from a brand, yet not a typo of it."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    words: set[str] = set()
+    for name in (
+        "english_wikipedia",
+        "us_tv_and_film",
+        "surnames",
+        "female_names",
+        "male_names",
+        "passwords",
+    ):
+        words.update(w for w in FREQUENCY_LISTS[name] if len(w) >= FUZZY_MIN_LEN_DOMAIN - 1)
+    return frozenset(words)
+
+
+class Lexicon:
+    """Compiled look-up structures for a brand registry and a set of signals."""
+
+    def __init__(self, registry: BrandRegistry, signals: Signals | None = None) -> None:
+        self.registry = registry
+        self.signals = signals or default_signals()
+        self.brands: dict[str, Brand] = {b.id: b for b in registry}
+        self._build_suffixes()
+        self._build_tokens()
+        self._build_embedded()
+        self._build_fuzzy()
+        self._build_japanese()
+        self._build_paths()
+        affixes = sorted(self.signals.affix_words | self.signals.phishing_keywords, key=len, reverse=True)
+        self.affix_re = re.compile("(?:" + "|".join(map(re.escape, affixes)) + r"|\d)*")
+        folded = sorted({skeleton(a) for a in affixes}, key=len, reverse=True)
+        #: The same, for folded text (where "login" reads "iogin" and digits are letters).
+        alt = "(?:" + "|".join(map(re.escape, folded)) + ")*"
+        self.folded_affix_re = re.compile(alt)
+
+    # -- hosts that are official, or hosting of a known kind ------------------------------------
+    def _build_suffixes(self) -> None:
+        tags: dict[str, tuple[str, str]] = {}
+        for kind, names in (
+            ("abused_hosting", self.signals.hosting),
+            ("dynamic_dns", self.signals.dynamic_dns),
+            ("translation_proxy", self.signals.translation_proxy),
+        ):
+            for name in names:
+                tags[name] = (kind, "")
+        for brand in self.registry:
+            for domain in brand.group_domains:
+                tags.setdefault(domain, ("group", brand.id))
+        for brand in self.registry:
+            for domain in brand.domains:
+                tags[domain] = ("official", brand.id)
+        self.suffix_tags = tags
+
+    # -- brand tokens -----------------------------------------------------------------------------
+    def _build_tokens(self) -> None:
+        info: dict[str, list[TokenInfo]] = {}
+
+        def add(token: str, brand: str, kind: str) -> None:
+            key = skeleton(token)
+            entries = info.setdefault(key, [])
+            if not any(e.brand == brand and e.kind == kind for e in entries):
+                entries.append(TokenInfo(brand, kind, token))
+
+        self.domain_labels: dict[str, str] = {}
+        self.loose_labels: dict[str, str] = {}
+        for brand in self.registry:
+            for token in brand.tokens:
+                add(token, brand.id, STRONG)
+            for token in brand.weak_tokens:
+                add(token, brand.id, WEAK)
+            for domain in brand.domains:
+                reg, _ = registered_domain(domain)
+                label = reg.split(".")[0].replace("-", "")
+                self.domain_labels.setdefault(skeleton(label), brand.id)
+                self.loose_labels.setdefault(loose_skeleton(skeleton(label)), brand.id)
+                add(label, brand.id, DOMAIN_LABEL)
+            for host in (*brand.hosts, *brand.domains):
+                # "sbiseccojp": an official host with its dots and hyphens dropped.
+                add(host.replace(".", "").replace("-", ""), brand.id, EMBEDDED)
+        order = {STRONG: 0, EMBEDDED: 0, DOMAIN_LABEL: 1, WEAK: 2}
+        self.token_info = {k: sorted(v, key=lambda e: order[e.kind]) for k, v in info.items()}
+        self.token_re = re.compile(trie_regex(self.token_info))
+
+    def token_hits(self, text: str) -> list[TokenInfo]:
+        """Every brand token in a folded, hyphen-free text (for tests and tools)."""
+        return [info for m in self.token_re.finditer(skeleton(text)) for info in self.token_info[m.group()]]
+
+    # -- official hosts written into another host or a path ---------------------------------------
+    def _build_embedded(self) -> None:
+        names: dict[str, str] = {}
+        for brand in self.registry:
+            for host in (*brand.hosts, *brand.domains):
+                names.setdefault(skeleton(host.replace("-", ".")), brand.id)
+        self.embedded_names = names
+        self.embedded_re = re.compile(r"(?<![a-z0-9])" + trie_regex(names) + r"(?![a-z])")
+
+    # -- typos --------------------------------------------------------------------------------------
+    def _build_fuzzy(self) -> None:
+        index: dict[str, set[str]] = {}
+        targets: dict[str, list[TokenInfo]] = {}
+        for key, infos in self.token_info.items():
+            kinds = {i.kind for i in infos}
+            long_strong = STRONG in kinds and len(key) >= FUZZY_MIN_LEN
+            long_label = DOMAIN_LABEL in kinds and len(key) >= FUZZY_MIN_LEN_DOMAIN
+            if not (long_strong or long_label):
+                continue
+            targets[key] = [i for i in infos if i.kind in (STRONG, DOMAIN_LABEL)]
+            for variant in (key, *_deletions(key)):
+                index.setdefault(variant, set()).add(key)
+        self.fuzzy_index = {k: tuple(sorted(v)) for k, v in index.items()}
+        self.fuzzy_targets = targets
+        by_prefix: dict[str, list[str]] = {}
+        by_suffix: dict[str, list[str]] = {}
+        for key in sorted(targets):
+            by_prefix.setdefault(key[:2], []).append(key)
+            by_suffix.setdefault(key[-2:], []).append(key)
+        self.typo_by_prefix = {k: tuple(v) for k, v in by_prefix.items()}
+        self.typo_by_suffix = {k: tuple(v) for k, v in by_suffix.items()}
+        lengths = [len(k) for k in targets]
+        self.fuzzy_min = min(lengths) - 1
+        self.fuzzy_max = max(lengths) + 1
+        self.not_typos = {skeleton(w) for b in self.registry for w in b.not_typos}
+
+    # -- Japanese brand names -------------------------------------------------------------------
+    def _build_japanese(self) -> None:
+        names: dict[str, str] = {}
+        for brand in self.registry:
+            for name in brand.japanese:
+                names.setdefault(unicodedata.normalize("NFKC", name).lower(), brand.id)
+        self.japanese = names
+        self.japanese_re = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+    # -- paths -------------------------------------------------------------------------------------
+    def _build_paths(self) -> None:
+        generic = {w.lower() for w in self.signals.login_path_words} | _GENERIC_PATH_WORDS
+        paths: dict[str, str] = {}
+        for brand in self.registry:
+            for path in brand.login_paths:
+                path = path.lower().rstrip("/")
+                segments = [seg.split(".")[0] for seg in path.split("/") if seg]
+                # "/login" names no broker; only paths with a segment of their own identify one.
+                if all(seg in generic or len(seg) < 3 or seg.isdigit() for seg in segments):
+                    continue
+                paths.setdefault(path, brand.id)
+        self.login_paths = paths
+        self.login_path_re = re.compile(trie_regex(paths)) if paths else None
+        words = sorted(self.signals.login_path_words, key=len, reverse=True)
+        self.login_words_re = re.compile("|".join(map(re.escape, words)))
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The lexicon of the shipped brands and signals (built once)."""
+    return Lexicon(default_registry())

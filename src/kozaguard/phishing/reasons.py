@@ -1,0 +1,100 @@
+"""Reason codes: why a URL got its verdict. Stable snake_case strings, each with its weight.
+
+Each code is documented once, in docs/phishing.md ("Reason codes"); a test checks that every code
+here is documented there. Weights add up to the score (capped below 1): brand evidence says *which*
+brand is imitated, context says *how phishy* the place is. Only the strongest piece of brand
+evidence counts in full; further brand evidence adds a fifth of its weight.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Brand evidence: the URL names or imitates a brand.
+OFFICIAL_HOST_EMBEDDED: Final = "official_host_embedded"
+BRAND_TOKEN: Final = "brand_token"
+BRAND_HOMOGLYPH: Final = "brand_homoglyph"
+BRAND_TYPO: Final = "brand_typo"
+BRAND_TYPOSQUAT_DOMAIN: Final = "brand_typosquat_domain"
+BRAND_DOMAIN_LABEL: Final = "brand_domain_label"
+WEAK_BRAND_TOKEN: Final = "weak_brand_token"
+BRAND_JAPANESE: Final = "brand_japanese"
+BRAND_IN_USERINFO: Final = "brand_in_userinfo"
+OFFICIAL_HOST_IN_PATH: Final = "official_host_in_path"
+BRAND_IN_PATH: Final = "brand_in_path"
+BRAND_LOGIN_PATH: Final = "brand_login_path"
+
+# Context: where and how the page is hosted.
+ABUSED_HOSTING: Final = "abused_hosting"
+DYNAMIC_DNS: Final = "dynamic_dns"
+TRANSLATION_PROXY: Final = "translation_proxy"
+CHEAP_TLD: Final = "cheap_tld"
+RANDOM_LABEL: Final = "random_label"
+PHISHING_KEYWORD: Final = "phishing_keyword"
+NUMBERED_LABEL: Final = "numbered_label"
+DEEP_SUBDOMAIN: Final = "deep_subdomain"
+PUNYCODE_HOST: Final = "punycode_host"
+MIXED_SCRIPT: Final = "mixed_script"
+IP_HOST: Final = "ip_host"
+USERINFO_IN_URL: Final = "userinfo_in_url"
+LOGIN_PATH_WORDS: Final = "login_path_words"
+
+# Official: never flagged.
+OFFICIAL_DOMAIN: Final = "official_domain"
+BRAND_GROUP_DOMAIN: Final = "brand_group_domain"
+
+#: Weight of each code in the score.
+WEIGHTS: Final[dict[str, float]] = {
+    OFFICIAL_HOST_EMBEDDED: 0.8,
+    BRAND_HOMOGLYPH: 0.65,
+    BRAND_TOKEN: 0.6,
+    BRAND_TYPOSQUAT_DOMAIN: 0.6,
+    BRAND_JAPANESE: 0.6,
+    BRAND_TYPO: 0.5,
+    BRAND_IN_USERINFO: 0.5,
+    BRAND_DOMAIN_LABEL: 0.45,
+    OFFICIAL_HOST_IN_PATH: 0.45,
+    BRAND_IN_PATH: 0.3,
+    BRAND_LOGIN_PATH: 0.3,
+    WEAK_BRAND_TOKEN: 0.3,
+    DYNAMIC_DNS: 0.25,
+    MIXED_SCRIPT: 0.25,
+    ABUSED_HOSTING: 0.2,
+    TRANSLATION_PROXY: 0.2,
+    IP_HOST: 0.2,
+    USERINFO_IN_URL: 0.15,
+    CHEAP_TLD: 0.15,
+    RANDOM_LABEL: 0.15,
+    PHISHING_KEYWORD: 0.15,
+    NUMBERED_LABEL: 0.1,
+    DEEP_SUBDOMAIN: 0.1,
+    PUNYCODE_HOST: 0.1,
+    LOGIN_PATH_WORDS: 0.1,
+    OFFICIAL_DOMAIN: 0.0,
+    BRAND_GROUP_DOMAIN: 0.0,
+}
+
+#: Codes that name a brand (the rest describe the place).
+BRAND_EVIDENCE: Final = frozenset(
+    {
+        OFFICIAL_HOST_EMBEDDED,
+        BRAND_TOKEN,
+        BRAND_HOMOGLYPH,
+        BRAND_TYPO,
+        BRAND_TYPOSQUAT_DOMAIN,
+        BRAND_DOMAIN_LABEL,
+        WEAK_BRAND_TOKEN,
+        BRAND_JAPANESE,
+        BRAND_IN_USERINFO,
+        OFFICIAL_HOST_IN_PATH,
+        BRAND_IN_PATH,
+        BRAND_LOGIN_PATH,
+    }
+)
+
+#: Score at or above which a URL naming a brand is ``impersonation``.
+IMPERSONATION_AT: Final = 0.6
+#: Score at or above which a URL naming a brand is ``suspicious``.
+SUSPICIOUS_AT: Final = 0.35
+#: Score at or above which a URL naming no brand is ``suspicious`` (context alone: three signals).
+SUSPICIOUS_WITHOUT_BRAND_AT: Final = 0.45

@@ -1,0 +1,137 @@
+"""A labelled set of phishing URLs per pattern and brand, built the way phishing kits build them.
+
+Each sample is ``(pattern, brand id, url)``. The patterns follow what is seen in the wild against
+Japanese brokers (brand or whole official hostname in a subdomain of a throw-away domain, numbered
+and misspelled tokens, free hosting, dynamic DNS, translation proxies, brand only in the path,
+copied login paths, Japanese names in IDN hosts) plus every dnstwist-style fuzzer applied to the
+brand's domain. Random parts come from a seeded generator, so the set is the same on every run.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+
+from kozaguard.phishing.brands import default_registry
+from kozaguard.phishing.lexicon import default_signals
+from kozaguard.phishing.url import registered_domain
+from kozaguard.phishing.variants import FUZZERS, generate
+
+THROWAWAY_TLDS = (
+    "com",
+    "net",
+    "top",
+    "xyz",
+    "cn",
+    "shop",
+    "icu",
+    "cyou",
+    "sbs",
+    "online",
+    "vip",
+    "info",
+    "jp",
+)
+HOSTING = (
+    "pages.dev",
+    "workers.dev",
+    "github.io",
+    "netlify.app",
+    "vercel.app",
+    "web.app",
+    "firebaseapp.com",
+    "azurewebsites.net",
+)
+DYNAMIC = ("duckdns.org", "no-ip.org", "ddns.net", "hopto.org", "mydns.jp")
+WORDS = ("login", "secure", "account", "verify", "member", "support", "auth", "mypage", "web", "jp")
+#: Typo fuzzers need a label long enough that one edit is not just another real word.
+MIN_LABEL_FOR_TYPOS = 5
+
+
+def _random_label(rng: random.Random, n: int | None = None) -> str:
+    n = n or rng.randint(5, 10)
+    alphabet = string.ascii_lowercase + string.digits
+    return rng.choice(string.ascii_lowercase) + "".join(rng.choice(alphabet) for _ in range(n - 1))
+
+
+def _typo(rng: random.Random, token: str) -> str:
+    i = rng.randrange(1, len(token) - 1)
+    kind = rng.choice(("swap", "drop", "double", "replace"))
+    if kind == "swap":
+        return token[:i] + token[i + 1] + token[i] + token[i + 2 :]
+    if kind == "drop":
+        return token[:i] + token[i + 1 :]
+    if kind == "double":
+        return token[:i] + token[i] + token[i:]
+    return token[:i] + rng.choice("aeiou") + token[i + 1 :]
+
+
+def primary_token(brand) -> str:
+    """The brand's most recognisable Latin token (its first strong token, else its domain label)."""
+    return brand.tokens[0] if brand.tokens else brand.domain_labels[0]
+
+
+def labelled_samples(per_pattern: int = 6, seed: int = 2025) -> list[tuple[str, str, str]]:
+    """``(pattern, brand, url)`` for every pattern and brand in the shipped registry."""
+    rng = random.Random(seed)
+    signals = default_signals()
+    out: list[tuple[str, str, str]] = []
+    for brand in default_registry():
+        token = primary_token(brand)
+        login_paths = [p for p in brand.login_paths if len(p) > 6] or ["/login"]
+        for _ in range(per_pattern):
+            host = rng.choice(brand.hosts)
+            dashed = host.replace(".", "-")
+            tld = rng.choice(THROWAWAY_TLDS)
+            rnd = _random_label(rng)
+            word = rng.choice(WORDS)
+            n = rng.randint(1, 99)
+            out += [
+                ("official_host_prefix", brand.id, f"https://{host}.{rnd}.{tld}/"),
+                ("hyphenated_official_host", brand.id, f"https://{dashed}.{rnd}.{tld}/"),
+                ("hyphenated_host_as_domain", brand.id, f"https://{dashed}-{word}.{tld}/"),
+                ("brand_login_numbered", brand.id, f"https://{token}-{word}{n:02d}.{rnd}.{tld}/"),
+                ("brand_subdomain", brand.id, f"https://{token}.{rnd}.{tld}/"),
+                ("misspelled_brand", brand.id, f"https://{_typo(rng, token)}-{word}.{rnd}.{tld}/"),
+                ("abused_hosting", brand.id, f"https://{token}-{word}.{rng.choice(HOSTING)}/"),
+                (
+                    "dynamic_dns",
+                    brand.id,
+                    f"https://{token}{rng.choice(['', '-'])}{word}.{rng.choice(DYNAMIC)}/",
+                ),
+                ("translation_proxy", brand.id, f"https://{dashed}.translate.goog/"),
+                ("brand_in_path", brand.id, f"https://{rnd}.{tld}/{token}/{word}"),
+                ("official_host_in_path", brand.id, f"https://{rnd}.{tld}/{host}/{word}/"),
+                ("copied_login_path", brand.id, f"https://{rnd}.{tld}/{token}{rng.choice(login_paths)}"),
+            ]
+            japanese = [n for n in brand.japanese if " " not in n]
+            if japanese:
+                jp = rng.choice(japanese)
+                out.append(
+                    ("japanese_idn", brand.id, f"https://{jp}-{word}.{rng.choice(['com', 'net', 'top'])}/")
+                )
+        label = registered_domain(brand.domains[0])[0].split(".")[0]
+        if len(label.replace("-", "")) < MIN_LABEL_FOR_TYPOS:
+            continue
+        variants = generate(brand.domains[0], words=signals.variant_words, tlds=signals.variant_tlds)
+        by_fuzzer: dict[str, list[str]] = {}
+        for v in variants:
+            by_fuzzer.setdefault(v.fuzzer, []).append(v.domain)
+        for fuzzer in FUZZERS:
+            domains = by_fuzzer.get(fuzzer, [])
+            for domain in rng.sample(domains, min(len(domains), per_pattern * 2)):
+                out.append((f"fuzzer:{fuzzer}", brand.id, f"https://{domain}/"))
+    return out
+
+
+def official_urls(seed: int = 7) -> list[tuple[str, str]]:
+    """``(brand, url)`` for every official host of every brand, with and without paths."""
+    rng = random.Random(seed)
+    out = []
+    for brand in default_registry():
+        for host in (*brand.hosts, *brand.domains):
+            out.append((brand.id, f"https://{host}/"))
+            for path in brand.login_paths:
+                out.append((brand.id, f"https://{host}{path}"))
+            out.append((brand.id, f"https://{_random_label(rng)}.{brand.domains[0]}/login?next=/"))
+    return out
