@@ -73,3 +73,12 @@ def test_an_invalid_event_is_refused_with_its_place(client):
 
 def test_openapi_documents_the_door(client):
     assert "/v1/events" in client.get("/openapi.json").json()["paths"]
+
+
+def test_the_app_serves_the_phishing_checker(client):
+    r = client.get("/phishing/check", params={"url": "https://site1.sbisec.co.jp.login-secure.top/ETGate"})
+    assert r.status_code == 200 and r.json()["verdict"] == "impersonation"
+    assert (
+        client.get("/phishing/check", params={"url": "https://site1.sbisec.co.jp/ETGate"}).json()["verdict"]
+        == "official"
+    )

@@ -89,8 +89,11 @@ class Engine:
             if update is not None:
                 update(event)
             decision = None
-            for observe in self._observe.get(type(event), ()):
-                observe(event, None)
+            observers = self._observe.get(type(event))
+            if observers:
+                ctx = self._account_context(event)
+                for observe in observers:
+                    observe(event, ctx)
         ledger.record(event.event_id, decision)
         return decision
 
@@ -176,6 +179,13 @@ class Engine:
             ),
         )
         self.profile.learn_login(account, event, net, ctx.now, risk=decision.score if decision else 0.0)
+
+    def _account_context(self, event: Event) -> Context | None:
+        """A context for an account event that is not an action (a report, a fill), else None."""
+        account_id = getattr(event, "account_id", None)
+        if account_id is None:
+            return None
+        return Context(self.state, self.state.account(account_id), None, None, _epoch(event.ts))
 
     def _adopt_session(self, event: Action, net, now: float) -> Session:
         """An action on a session whose login the stream never showed (opened before it started)."""

@@ -10,6 +10,7 @@ from kozaguard.entrypoints.api.events import router as events_router
 from kozaguard.entrypoints.api.identity import router as identity_router
 from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.entrypoints.web import pages
+from kozaguard.phishing.api import router as phishing_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -26,5 +27,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(identity_router)
     app.include_router(events_router)
+    app.include_router(phishing_router)
     pages.install(app)
     return app
