@@ -69,7 +69,7 @@ def measure(events: Path, state: str) -> tuple[int, float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=Path, help="an existing v1 events file")
-    ap.add_argument("--customers", type=int, default=32_000)
+    ap.add_argument("--customers", type=int, default=36_000)
     ap.add_argument("--days", type=int, default=10)
     ap.add_argument("--state", action="append", help="memory, sqlite (default: both)")
     args = ap.parse_args()
