@@ -20,7 +20,7 @@ CONTACT_CHANGE_SECONDS = 24 * 3600
 class Context:
     """What the engine knows around one action: the account, its session, where the client is."""
 
-    __slots__ = ("account", "net", "now", "session", "state")
+    __slots__ = ("_risk", "account", "net", "now", "session", "state")
 
     def __init__(
         self, state: State, account: Account, session: Session | None, net: IpInfo | None, now: float
@@ -30,11 +30,18 @@ class Context:
         self.session = session
         self.net = net
         self.now = now
+        self._risk: float | None = None
 
     def session_risk(self) -> float:
         """How far the session can be distrusted: its login's risk, raised when it has since moved to a
         network the account has never used (a stolen cookie replayed from elsewhere), and raised
         when the registered e-mail or phone changed in the last day (attackers change it first)."""
+        if self._risk is not None:
+            return self._risk
+        self._risk = self._session_risk()
+        return self._risk
+
+    def _session_risk(self) -> float:
         s, net, changed = self.session, self.net, self.account.changed
         if s is None:
             return 0.0

@@ -82,7 +82,7 @@ class Engine:
     def process_new(self, event: Event) -> Decision | None:
         """Decide an event whose `event_id` the caller has just checked is not in the ledger."""
         ledger = self.state.ledger
-        if isinstance(event, Action):
+        if isinstance(event, Action) and type(event) not in _NO_DECISION:
             decision = self._action(event)
         else:
             update = self._update.get(type(event))
@@ -116,13 +116,10 @@ class Engine:
             f = assess(event, ctx)
             if f is not None:
                 findings.append(f)
-        decision = self._decide(event, ctx, findings)
-        outcome = _OUTCOME[decision.decision, decision.factor] if decision else ALLOW
+        decision, outcome = self._decide(event, ctx, findings)
 
         if t is Login:
             self._after_login(event, ctx, outcome, decision)  # type: ignore[arg-type]
-        elif t is Logout:
-            pass
         elif outcome <= Outcome.CHALLENGE_PASSKEY:
             self.profile.learn_action(account, event, now)
         if outcome == Outcome.LOCK:
@@ -135,17 +132,17 @@ class Engine:
         state.accounts.put(account.account_id, account)
         return decision
 
-    def _decide(self, event: Action, ctx: Context, findings: list[Finding]) -> Decision | None:
+    def _decide(
+        self, event: Action, ctx: Context, findings: list[Finding]
+    ) -> tuple[Decision | None, Outcome]:
         """The policy's decision on the findings (none for a failed login that does not lock)."""
         if isinstance(event, Login) and event.result == "password_bad":
             lock = [f for f in findings if f.outcome == Outcome.LOCK]
             if not lock:
-                return None
+                return None, ALLOW
             findings = lock
-        if isinstance(event, (Logout, OrderCancel)):
-            return None
         outcome, score, reasons, actions = self.policy.combine(findings, ctx.account, ctx.now)
-        return Decision(
+        decision = Decision(
             event_id=event.event_id,
             decision=outcome.decision,  # type: ignore[arg-type]
             factor=outcome.factor,  # type: ignore[arg-type]
@@ -153,6 +150,7 @@ class Engine:
             reasons=reasons,
             actions=actions,
         )
+        return decision, outcome
 
     def _after_login(self, event: Login, ctx: Context, outcome: Outcome, decision: Decision | None) -> None:
         account = ctx.account
@@ -295,4 +293,5 @@ def _epoch(ts: datetime) -> float:
     return (ts - _UNIX).total_seconds()
 
 
-_OUTCOME = {(o.decision, o.factor): o for o in Outcome}
+_NO_DECISION = frozenset({Logout, OrderCancel})
+"""Actions that never take a decision: only their observers see them."""

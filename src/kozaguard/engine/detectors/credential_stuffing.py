@@ -26,6 +26,8 @@ class CredentialStuffing(Detector):
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         assert isinstance(event, Login)
+        if ctx.state.watch.get("failed:" + event.ip) is None:
+            return None
         accounts = {a for _, a in self._failed(event, ctx) if a != event.account_id}
         if len(accounts) + 1 < self.accounts:
             return None

@@ -28,26 +28,34 @@ class SharedClient(Detector):
             keys.append("ip:" + event.ip)
         return keys
 
-    def _others(self, key: str, account_id: str, ctx: Context) -> set[str]:
-        seen = ctx.state.watch.get(key) or []
-        return {a for when, a in seen if a != account_id and ctx.now - when <= self.window}
-
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         assert isinstance(event, Login)
         if event.result != "password_ok":
             return None
         reasons = []
+        watch, me, now = ctx.state.watch, event.account_id, ctx.now
         for key in self._keys(event, ctx):
-            if len(self._others(key, event.account_id, ctx)) + 1 >= self.accounts:
+            seen = watch.get(key)
+            if not seen:
+                continue
+            others = sum(1 for when, a in seen if a != me and now - when <= self.window)
+            if others + 1 >= self.accounts:
                 reasons.append(key.split(":", 1)[0] + "_shared_across_accounts")
         if not reasons:
             return None
         return Finding(Outcome.CHALLENGE_OTP, 0.7, tuple(reasons), ("open_case",))
 
     def observe(self, event: Event, ctx: Context | None) -> None:
+        """Remember which accounts each key logged in to: one entry per account, latest time."""
         assert isinstance(event, Login) and ctx is not None
+        watch, me, now = ctx.state.watch, event.account_id, ctx.now
         for key in self._keys(event, ctx):
-            seen = [e for e in ctx.state.watch.get(key) or [] if ctx.now - e[0] <= self.window]
-            if not any(a == event.account_id for _, a in seen):
-                seen.append([ctx.now, event.account_id])
-                ctx.state.watch.put(key, seen[-32:])
+            seen = watch.get(key) or []
+            for entry in seen:
+                if entry[1] == me:
+                    entry[0] = now
+                    break
+            else:
+                seen = [e for e in seen if now - e[0] <= self.window][-31:]
+                seen.append([now, me])
+            watch.put(key, seen)
