@@ -107,7 +107,7 @@ class Engine:
         net = ip_info(event.ip)
         session = state.sessions.get(event.session_id)
         if session is None and not isinstance(event, Login):
-            session = self._adopt_session(event, net, now)
+            session = self._open_session(event, net, now, by_login=False)  # opened before the stream
         ctx = Context(state, account, session, net, now)
         t = type(event)
 
@@ -162,21 +162,9 @@ class Engine:
         account.failures = 0
         net = ctx.net
         assert net is not None
-        self.state.sessions.put(
-            event.session_id,
-            Session(
-                session_id=event.session_id,
-                account_id=event.account_id,
-                ip=event.ip,
-                network=net.network,
-                country=net.country,
-                user_agent=event.user_agent,
-                device_id=event.device_id,
-                opened_at=ctx.now,
-                risk=decision.score if decision else 0.0,
-            ),
-        )
-        self.profile.learn_login(account, event, net, ctx.now, risk=decision.score if decision else 0.0)
+        risk = decision.score if decision else 0.0
+        self._open_session(event, net, ctx.now, by_login=True, risk=risk)
+        self.profile.learn_login(account, event, net, ctx.now, risk=risk)
 
     def _account_context(self, event: Event) -> Context | None:
         """A context for an account event that is not an action (a report, a fill), else None."""
@@ -185,8 +173,8 @@ class Engine:
             return None
         return Context(self.state, self.state.account(account_id), None, None, _epoch(event.ts))
 
-    def _adopt_session(self, event: Action, net, now: float) -> Session:
-        """An action on a session whose login the stream never showed (opened before it started)."""
+    def _open_session(self, event: Action, net, now: float, *, by_login: bool, risk: float = 0.0) -> Session:
+        """Remember the client a session belongs to: later actions on it must come from there."""
         session = Session(
             session_id=event.session_id,
             account_id=event.account_id,
@@ -196,7 +184,8 @@ class Engine:
             user_agent=event.user_agent,
             device_id=event.device_id,
             opened_at=now,
-            by_login=False,
+            by_login=by_login,
+            risk=risk,
         )
         self.state.sessions.put(event.session_id, session)
         return session
