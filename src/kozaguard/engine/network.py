@@ -48,26 +48,41 @@ def _lookup(ip: str):
     return _db.lookup(ip)
 
 
+_wide: dict[str, IpInfo] = {}
+"""IPv4 /16s that lie wholly inside one country block and one ASN block: one answer for all."""
+
+
 def ip_info(ip: str) -> IpInfo:
     """Country, network and hosting flag of an address (unknown parts are '--').
 
     Registries assign addresses in blocks of at least a /24 (IPv4) or /48 (IPv6), so the answer is
-    looked up and cached once per block.
+    looked up and cached once per block, or once per /16 when the registry's block is that wide.
     """
     if ":" in ip:
         return _block_info(str(ipaddress.ip_network(f"{ip}/48", strict=False).network_address))
-    return _block_info(ip.rsplit(".", 1)[0] + ".0")
+    block = ip.rpartition(".")[0]
+    wide = _wide.get(block.rpartition(".")[0])
+    return wide if wide is not None else _block_info(block + ".0")
+
+
+def _prefixlen(cidr: str) -> int:
+    return int(cidr.rpartition("/")[2] or 32) if cidr else 32
 
 
 @lru_cache(maxsize=1 << 18)
 def _block_info(ip: str) -> IpInfo:
+    wide = False
     try:
         r = _lookup(ip)
         name, country = getattr(r, "asn_name", "") or "", r.country_code or "--"
+        wide = max(_prefixlen(r.cidr), _prefixlen(getattr(r, "asn_cidr", ""))) <= 16
     except Exception:  # geoip2fast raises on text it cannot place; the codec already checked the address
         name, country = "", "--"
     network = name if name and country != "--" else _prefix(ip)
-    return IpInfo(country, network, bool(name and _HOSTING.search(name)))
+    info = IpInfo(country, network, bool(name and _HOSTING.search(name)))
+    if wide and ":" not in ip:
+        _wide[ip.rsplit(".", 2)[0]] = info
+    return info
 
 
 def _prefix(ip: str) -> str:
