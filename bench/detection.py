@@ -42,6 +42,7 @@ ALTSIM = Path(__file__).parent / "altsim"
 COLUMNS = (
     "stopped %",
     "password %",
+    "password at login %",
     "otp_relay %",
     "session %",
     "prevented %",
@@ -88,6 +89,9 @@ def run_one(seed: int, customers: int, overrides: dict, folder: Path) -> dict[st
     return {
         "stopped %": a.stopped_pct or 0.0,
         "password %": caps.password.stopped_pct or 0.0,
+        "password at login %": 100.0 * caps.password.stopped_at_login / caps.password.total
+        if caps.password.total
+        else 0.0,
         "otp_relay %": caps.otp_relay.stopped_pct or 0.0,
         "session %": caps.session.stopped_pct or 0.0,
         "prevented %": report.loss.prevented_pct or 0.0,

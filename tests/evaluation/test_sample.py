@@ -35,9 +35,9 @@ def test_sample_attacks(data_dir):
     assert (a["total"], a["stopped"], a["stopped_pct"]) == (2, 1, 50.0)
     assert (a["stopped_after_damage"], a["not_stopped"]) == (1, 0)
     assert a["by_capability"] == {
-        "password": {"total": 1, "stopped": 1, "stopped_pct": 100.0},
-        "otp_relay": {"total": 1, "stopped": 0, "stopped_pct": 0.0},
-        "session": {"total": 0, "stopped": 0, "stopped_pct": None},
+        "password": {"total": 1, "stopped": 1, "stopped_pct": 100.0, "stopped_at_login": 1},
+        "otp_relay": {"total": 1, "stopped": 0, "stopped_pct": 0.0, "stopped_at_login": 0},
+        "session": {"total": 0, "stopped": 0, "stopped_pct": None, "stopped_at_login": 0},
     }
     assert a["stopped_at"] == {"login": 1, "factor": 0, "profile": 0, "withdrawal": 0, "order": 0}
     assert a["median_seconds_to_stop"] == 30.0

@@ -24,6 +24,7 @@ class CapabilityStats(Struct, kw_only=True):
     total: int
     stopped: int
     stopped_pct: float | None
+    stopped_at_login: int = 0
 
 
 class ByCapability(Struct, kw_only=True):
@@ -134,10 +135,10 @@ def _rate(value: float | None) -> str:
 def _sections(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
     """Each section as (title, header, rows): the one source of both the rich and the plain form."""
     a, loss, f = report.attacks, report.loss, report.friction
-    attacks = [["all", str(a.total), str(a.stopped), _pct(a.stopped_pct)]]
+    attacks = [["all", str(a.total), str(a.stopped), _pct(a.stopped_pct), str(a.stopped_at.login)]]
     for name in ("password", "otp_relay", "session"):
         c: CapabilityStats = getattr(a.by_capability, name)
-        attacks.append([name, str(c.total), str(c.stopped), _pct(c.stopped_pct)])
+        attacks.append([name, str(c.total), str(c.stopped), _pct(c.stopped_pct), str(c.stopped_at_login)])
     where = [[place, str(getattr(a.stopped_at, place))] for place in StoppedAt.__struct_fields__]
     median = "n/a" if a.median_seconds_to_stop is None else f"{a.median_seconds_to_stop:,.0f} s"
     where += [
@@ -181,7 +182,7 @@ def _sections(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
         )
     since = "start of stream" if f.start is None else f.start.isoformat()
     return [
-        ("Attacks", ["capability", "attacks", "stopped before damage", "stopped %"], attacks),
+        ("Attacks", ["capability", "attacks", "stopped before damage", "stopped %", "at login"], attacks),
         ("Attacks: where stopped", ["stopped at", "attacks"], where),
         ("Loss", ["", "yen"], losses),
         (

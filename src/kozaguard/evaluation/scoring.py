@@ -329,7 +329,10 @@ class _Scorer:
             of_cap = [a for a in attacks if a.capability == cap]
             n_stopped = sum(a.stopped for a in of_cap)
             by_cap[cap] = CapabilityStats(
-                total=len(of_cap), stopped=n_stopped, stopped_pct=_pct(n_stopped, len(of_cap))
+                total=len(of_cap),
+                stopped=n_stopped,
+                stopped_pct=_pct(n_stopped, len(of_cap)),
+                stopped_at_login=sum(a.stopped and a.stop_place == "login" for a in of_cap),
             )
         where = StoppedAt()
         for a in stopped:
