@@ -177,8 +177,6 @@ def demo(
 
     Embedded default: engine state in one SQLite file (OUT/state.db), everything in-process.
     """
-    import json
-
     from kozaguard.bootstrap import build_engine
     from kozaguard.config import Settings
     from kozaguard.evaluation import cli as evaluation_cli
@@ -209,7 +207,7 @@ def demo(
         as_json=False,
         out=out / "report.json",
     )
-    typer.echo(f"report: {out / 'report.json'}  summary: {json.dumps(str(out / 'summary.json'))}", err=True)
+    typer.echo(f"report: {out / 'report.json'}  stream summary: {out / 'summary.json'}", err=True)
     raise typer.Exit(code)
 
 
