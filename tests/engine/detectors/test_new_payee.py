@@ -23,9 +23,11 @@ def test_bank_change_on_a_risky_session_is_held():
     assert d.decision == "hold" and d.reasons == ["bank_change_on_risky_session"]
 
 
-def test_new_destination_on_a_risky_session_is_held_a_known_one_is_not():
+def test_new_destination_after_a_bank_change_on_a_risky_session_is_held_a_known_one_is_not():
     risky = [login(at(3, 9), session_id="R", **ABROAD)]
-    assert run([*risky, withdraw("R", "B-NEW", **ABROAD)]).decision == "hold"
+    change = ev("profile.change", at(3, 9, 5), session_id="H3", field="bank_account", **HOME)
+    assert run([*risky, change, withdraw("R", "B-NEW", **ABROAD)]).decision == "hold"
+    assert run([*risky, withdraw("R", "B-REGISTERED", **ABROAD)]).decision == "allow"  # no change: own bank
     known = [withdraw("H3", "B-OLD", **HOME), *risky]
     assert (
         run(

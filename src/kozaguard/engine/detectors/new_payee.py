@@ -1,9 +1,11 @@
 """Money sent to a new destination from a session that cannot be trusted.
 
 A takeover that does not bother with a pump cashes out: it registers its own withdrawal bank account
-and withdraws. A one-time code does not stop a real-time phishing relay, so on a session whose login
-was risky (or that moved, or follows a contact change) the change of the withdrawal account and the
-first withdrawal to an account never used before wait for staff, whatever factor was passed.
+and withdraws. Money can only leave to the registered bank account, so without a change of it a
+withdrawal goes to the customer's own bank. A one-time code does not stop a real-time phishing
+relay, so on a session whose login was risky (or that moved, or follows a contact change) the change
+of the withdrawal account, and a withdrawal within days of such a change to an account never used
+before, wait for staff, whatever factor was passed.
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ class NewPayee(Detector):
     name = "new_payee"
     assesses = (ProfileChange, Withdrawal)
 
-    def __init__(self, risky_session: float = 0.4) -> None:
-        self.risky = risky_session
+    def __init__(self, risky_session: float = 0.4, days: float = 3.0) -> None:
+        self.risky, self.seconds = risky_session, days * 86400
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         if isinstance(event, ProfileChange) and event.field != "bank_account":
             return None
-        if isinstance(event, Withdrawal) and event.bank_account_id in ctx.account.withdrawals:
+        if isinstance(event, Withdrawal) and (
+            event.bank_account_id in ctx.account.withdrawals
+            or ctx.since(ctx.account.changed.get("bank_account")) >= self.seconds
+        ):
             return None
         if ctx.session_risk() < self.risky:
             return None
