@@ -31,8 +31,12 @@ def remember(seen: dict[str, float], key: str, now: float, limit: int) -> None:
 
 
 def hour_jst(now: float) -> int:
-    """Hour of day in Japan time (the customers' clock), 0-23."""
-    return datetime.fromtimestamp(now, JST).hour
+    """Hour of day in Japan time (the customers' clock; UTC+9 all year, no summer time), 0-23.
+
+    >>> hour_jst(datetime(2025, 4, 1, 23, 30, tzinfo=JST).timestamp())
+    23
+    """
+    return int((now + 9 * 3600) % 86400) // 3600
 
 
 class Profile:
