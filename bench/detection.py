@@ -86,15 +86,15 @@ def run_one(seed: int, customers: int, overrides: dict, folder: Path) -> dict[st
     a, f = report.attacks, report.friction
     caps = a.by_capability
     orders = f.orders
-    return {
-        "stopped %": a.stopped_pct or 0.0,
-        "password %": caps.password.stopped_pct or 0.0,
+    return {  # None where the run had nothing to measure (no attack of that capability)
+        "stopped %": a.stopped_pct,
+        "password %": caps.password.stopped_pct,
         "password at login %": 100.0 * caps.password.stopped_at_login / caps.password.total
         if caps.password.total
-        else 0.0,
-        "otp_relay %": caps.otp_relay.stopped_pct or 0.0,
-        "session %": caps.session.stopped_pct or 0.0,
-        "prevented %": report.loss.prevented_pct or 0.0,
+        else None,
+        "otp_relay %": caps.otp_relay.stopped_pct,
+        "session %": caps.session.stopped_pct,
+        "prevented %": report.loss.prevented_pct,
         "login ch./1000": f.logins.challenged_per_1000 or 0.0,
         "order hold+deny/1000": (orders.held_per_1000 or 0.0) + (orders.denied_per_1000 or 0.0),
         "locked": float(f.accounts_locked),
@@ -116,10 +116,20 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 row = run_one(seed, args.customers, CONFIGS[name], Path(tmp))
             rows.append(row)
-            cells = " | ".join(f"{row[c]:.1f}" for c in COLUMNS)
+            cells = " | ".join(_cell(row[c]) for c in COLUMNS)
             print(f"| {name} | {seed} | {row['attacks']:.0f} | {cells} |", flush=True)
-    mean = " | ".join(f"{statistics.mean(r[c] for r in rows):.1f}" for c in COLUMNS)
+    mean = " | ".join(_cell(_mean([r[c] for r in rows])) for c in COLUMNS)
     print(f"| **mean** | | {sum(r['attacks'] for r in rows):.0f} | {mean} |")
+
+
+def _mean(values: list[float | None]) -> float | None:
+    """Mean over the runs that measured something."""
+    known = [v for v in values if v is not None]
+    return statistics.mean(known) if known else None
+
+
+def _cell(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
 
 
 if __name__ == "__main__":
