@@ -58,11 +58,28 @@ def ip_info(ip: str) -> IpInfo:
     Registries assign addresses in blocks of at least a /24 (IPv4) or /48 (IPv6), so the answer is
     looked up and cached once per block, or once per /16 when the registry's block is that wide.
     """
+    known = _seen.get(ip)
+    if known is not None:
+        return known
     if ":" in ip:
-        return _block_info(str(ipaddress.ip_network(f"{ip}/48", strict=False).network_address))
-    block = ip.rpartition(".")[0]
-    wide = _wide.get(block.rpartition(".")[0])
-    return wide if wide is not None else _block_info(block + ".0")
+        info = _block_info(str(ipaddress.ip_network(f"{ip}/48", strict=False).network_address))
+    else:
+        block = ip.rpartition(".")[0]
+        info = _wide.get(block.rpartition(".")[0]) or _block_info(block + ".0")
+    if len(_seen) >= _SEEN_MAX:
+        _seen.clear()
+    _seen[ip] = info
+    return info
+
+
+_SEEN_MAX = 1 << 20
+_seen: dict[str, IpInfo] = {}
+"""Answers by exact address: a session's actions come from the address its login came from."""
+
+
+@lru_cache(maxsize=4096)
+def _is_hosting(asn_name: str) -> bool:
+    return bool(_HOSTING.search(asn_name))
 
 
 def _prefixlen(cidr: str) -> int:
@@ -79,7 +96,7 @@ def _block_info(ip: str) -> IpInfo:
     except Exception:  # geoip2fast raises on text it cannot place; the codec already checked the address
         name, country = "", "--"
     network = name if name and country != "--" else _prefix(ip)
-    info = IpInfo(country, network, bool(name and _HOSTING.search(name)))
+    info = IpInfo(country, network, bool(name) and _is_hosting(name))
     if wide and ":" not in ip:
         _wide[ip.rsplit(".", 2)[0]] = info
     return info

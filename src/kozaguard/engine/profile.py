@@ -6,7 +6,7 @@ not become familiar. Every map is bounded: the least recently seen entry goes fi
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 from kozaguard.engine.network import IpInfo
 from kozaguard.engine.state import Account
@@ -33,6 +33,7 @@ def remember(seen: dict[str, float], key: str, now: float, limit: int) -> None:
 def hour_jst(now: float) -> int:
     """Hour of day in Japan time (the customers' clock; UTC+9 all year, no summer time), 0-23.
 
+    >>> from datetime import datetime
     >>> hour_jst(datetime(2025, 4, 1, 23, 30, tzinfo=JST).timestamp())
     23
     """
