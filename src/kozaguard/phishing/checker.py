@@ -56,7 +56,8 @@ from kozaguard.phishing.lexicon import (
     default_lexicon,
 )
 from kozaguard.phishing.url import _FAST_RE as _FAST_URL
-from kozaguard.phishing.url import ParsedUrl, UrlError, parse_url
+from kozaguard.phishing.url import ParsedUrl, UrlError, parse_url, registered_domain
+from kozaguard.phishing.url import _walk as _psl_walk
 
 
 class Verdict(StrEnum):
@@ -101,6 +102,13 @@ class _HostFindings:
     context: tuple[str, ...]
 
 
+#: What a parent domain passes on to every host below it (see :meth:`Checker._parent`): official
+#: findings (or None), hosting kind, cheap TLD, index of the registered label, folded letters,
+#: phishing word, random registered label.
+_Parent = tuple[_HostFindings | None, str | None, bool, int, str, bool, bool]
+_UNSET: Any = object()
+_HOSTING_KINDS = frozenset({R.ABUSED_HOSTING, R.DYNAMIC_DNS, R.TRANSLATION_PROXY})
+
 _SPLIT_WORDS = re.compile(r"[.\-_]+")
 _NUMBERED = re.compile(r"(?:[a-z]-?\d{1,4}$)|(?:^\d{1,4}-?[a-z])")
 _VOWELS = frozenset("aeiou")
@@ -119,11 +127,31 @@ def _looks_random(label: str) -> bool:
     n = len(s)
     if n < 6:
         return False
-    digits = sum(c.isdigit() for c in s)
+    if not s.isascii():
+        return _looks_random_slow(s)
+    b = s.encode("ascii")
+    digits = n - len(b.translate(None, b"0123456789"))
     letters = n - digits
     if digits >= 3 and letters >= 3:
         # "abcd12" reads as a word plus a number; digits scattered between letters do not.
-        return not re.fullmatch(r"[a-z]+\d+|\d+[a-z]+", s)
+        return _WORD_NUMBER.fullmatch(s) is None
+    if letters >= 6 and digits == 0:
+        vowels = n - len(b.translate(None, b"aeiou"))
+        return vowels / letters < 0.2 or _CONSONANT_RUN.search(s) is not None
+    return False
+
+
+_WORD_NUMBER = re.compile(r"[a-z]+\d+|\d+[a-z]+")
+_CONSONANT_RUN = re.compile(r"[^aeiouy]{5}")
+
+
+def _looks_random_slow(s: str) -> bool:
+    """:func:`_looks_random` for text that is not ASCII (digits of other scripts count too)."""
+    n = len(s)
+    digits = sum(c.isdigit() for c in s)
+    letters = n - digits
+    if digits >= 3 and letters >= 3:
+        return not _WORD_NUMBER.fullmatch(s)
     if letters >= 6 and digits == 0:
         vowels = sum(c in _VOWELS for c in s)
         if vowels / letters < 0.2:
@@ -166,6 +194,14 @@ class Checker:
         self._paths: dict[str, tuple[dict[str, list[str]], list[str]]] = {}
         self._fuzzy: dict[str, tuple[str, ...]] = {}
         self._common = common_words()
+        # Parent domains already read (see _parent), results by host context and path, and one
+        # shared findings object per context of a host with no brand evidence.
+        self._parents: dict[str, _Parent | None] = {}
+        self._results: dict[tuple[tuple[str, ...], str], tuple[Verdict, str | None, float, tuple[str, ...]]] = {}
+        self._plain: dict[tuple[str, ...], _HostFindings] = {}
+        self._psl_names = _psl_walk()
+        # Words of a host are matched label by label on the composed path: exact unless "" is a keyword.
+        self._compose_ok = "" not in self.lexicon.signals.phishing_keywords
 
     # -- public ------------------------------------------------------------------------------------
     def check(self, url: str) -> CheckResult:
@@ -173,7 +209,15 @@ class Checker:
         m = _FAST_URL.fullmatch(url)
         if m is not None:
             # Seen host: skip parsing and the suffix list altogether.
-            findings = self._hosts.get(m.group(1).lower())
+            host = m.group(1).lower()
+            findings = self._hosts.get(host)
+            if findings is None and "--" not in host and self._compose_ok:
+                # New host under a parent domain already read: only its first label is new.
+                findings = self._compose(host)
+                if findings is not None:
+                    if len(self._hosts) >= _CACHE_LIMIT:
+                        self._hosts.clear()
+                    self._hosts[host] = findings
             if findings is not None:
                 return self._conclude(url, findings, url[m.end(1) :], "")
         try:
@@ -195,6 +239,21 @@ class Checker:
     def _conclude(self, url: str, findings: _HostFindings, path: str, userinfo: str) -> CheckResult:
         if findings.official is not None:
             return CheckResult(url, Verdict.OFFICIAL, findings.brand, 0.0, (findings.official,))
+        if not findings.evidence and not userinfo:
+            # No brand in the host: the result depends only on its context and the path.
+            key = (findings.context, path)
+            done = self._results.get(key)
+            if done is None:
+                r = self._conclude_uncached(url, findings, path, userinfo)
+                done = (r.verdict, r.brand, r.score, r.reasons)
+                if len(self._results) >= _CACHE_LIMIT:
+                    self._results.clear()
+                self._results[key] = done
+                return r
+            return CheckResult(url, *done)
+        return self._conclude_uncached(url, findings, path, userinfo)
+
+    def _conclude_uncached(self, url: str, findings: _HostFindings, path: str, userinfo: str) -> CheckResult:
         evidence = findings.evidence
         context = list(findings.context)
         if len(path) > 1 or userinfo:
@@ -239,6 +298,184 @@ class Checker:
         else:
             verdict = Verdict.UNKNOWN
         return CheckResult(url, verdict, brand, score, (*codes, *context))
+
+    # -- host, composed from its parent domain ------------------------------------------------------
+    def _compose(self, host: str) -> _HostFindings | None:
+        """Findings for ``label.parent`` from what is known of ``parent``, or None to read the host whole.
+
+        Exact only where the host cannot name a brand: no brand token anywhere in it (one regex
+        search over the whole folded host), and no label near a typo target. Then its findings are
+        the parent's context (suffix list, hosting, cheap TLD, random registered label) plus what the
+        new label adds (depth, phishing words).
+        """
+        head, _, rest = host.partition(".")
+        parent = self._parents.get(rest, _UNSET)
+        if parent is _UNSET:
+            parent = self._parent(rest)
+        if parent is None or host in self.lexicon.suffix_tags:
+            return None
+        if parent[0] is not None:
+            return parent[0]
+        extended = self._extend(head, parent)
+        return None if extended is None else extended[0]
+
+    def _parent(self, name: str) -> _Parent | None:
+        """What every host ``label.name`` shares with ``name``; None when it cannot be composed.
+
+        A name on a Public Suffix List walk (``com``, ``co.jp``, ``pages.dev``) or that is its own
+        public suffix has children that are registered domains of their own; a name with brand
+        evidence has children that need the whole analysis.
+        """
+        result: _Parent | None = None
+        if "." in name and name not in self._psl_names:
+            head, _, rest = name.partition(".")
+            above = self._parents.get(rest, _UNSET)
+            if above is _UNSET:
+                above = self._parent(rest)
+            if above is not None:
+                if name not in self.lexicon.suffix_tags:
+                    if above[0] is not None:
+                        result = above
+                    else:
+                        extended = self._extend(head, above)
+                        if extended is not None:
+                            _, tag, cheap, reg_idx, _, _, rnd = above
+                            result = (None, tag, cheap, reg_idx + 1, extended[1], extended[2], rnd)
+            else:
+                result = self._base_parent(name)
+        if len(self._parents) >= _CACHE_LIMIT:
+            self._parents.clear()
+        self._parents[name] = result
+        return result
+
+    def _base_parent(self, name: str) -> _Parent | None:
+        """:meth:`_parent` of a name whose parent is not composable (a registered domain, mostly).
+
+        The common case, a name that names no brand, is read here in one pass; anything else goes
+        through :meth:`_analyse_host`.
+        """
+        reg, suffix = registered_domain(name)
+        if len(suffix) >= len(name):
+            return None
+        lex = self.lexicon
+        tags = lex.suffix_tags
+        tag = None
+        s = name
+        while True:
+            found = tags.get(s)
+            if found is not None:
+                if found[0] in ("official", "group"):
+                    return self._base_parent_slow(name, reg, suffix)
+                tag = found[0]
+                break
+            dot = s.find(".")
+            if dot == -1:
+                break
+            s = s[dot + 1 :]
+        sk = skeleton(name)
+        flat = sk.replace(".", "").replace("-", "").replace("_", "")
+        if lex.token_re.search(flat) is not None:
+            return self._base_parent_slow(name, reg, suffix)
+        labels = sk.split(".")
+        reg_idx = max(len(labels) - suffix.count(".") - 2, 0)
+        reg_label = labels[reg_idx].replace("-", "")
+        if lex.loose_labels.get(loose_skeleton(reg_label)) is not None and reg_label not in lex.token_info:
+            return self._base_parent_slow(name, reg, suffix)
+        lo = lex.fuzzy_min
+        for li in range(min(reg_idx + 1, len(labels))):
+            if len(labels[li]) >= lo and self._may_be_typo(labels[li]):
+                return self._base_parent_slow(name, reg, suffix)
+        cheap_tlds = lex.signals.cheap_tlds
+        cheap = suffix in cheap_tlds or suffix.rpartition(".")[2] in cheap_tlds
+        kw = not lex.signals.phishing_keywords.isdisjoint(_SPLIT_WORDS.split(name))
+        lab = name.split(".")[reg_idx]
+        rnd = len(lab) >= 6 and any(_looks_random(w) for w in re.split(r"[-_]+", lab))
+        parent = (None, tag, cheap, reg_idx, flat, kw, rnd)
+        if name not in self._hosts:
+            # The name itself, as a host: the same findings its children get, one label up.
+            context = []
+            if tag is not None:
+                context.append(tag)
+            if cheap:
+                context.append(R.CHEAP_TLD)
+            if reg_idx >= 4:
+                context.append(R.DEEP_SUBDOMAIN)
+            if context and kw:
+                context.append(R.PHISHING_KEYWORD)
+            if rnd:
+                context.append(R.RANDOM_LABEL)
+            if len(self._hosts) >= _CACHE_LIMIT:
+                self._hosts.clear()
+            self._hosts[name] = self._plain_findings(tuple(context))
+        return parent
+
+    def _base_parent_slow(self, name: str, reg: str, suffix: str) -> _Parent | None:
+        findings = self._hosts.get(name)
+        if findings is None:
+            findings = self._analyse_host(ParsedUrl(name, name, reg, suffix, "", "", False))
+            if len(self._hosts) >= _CACHE_LIMIT:
+                self._hosts.clear()
+            self._hosts[name] = findings
+        if findings.official is not None:
+            return (findings, None, False, 0, "", False, False)
+        if findings.evidence:
+            return None
+        context = findings.context
+        tag = context[0] if context and context[0] in _HOSTING_KINDS else None
+        sk = skeleton(name)
+        reg_idx = max(sk.count(".") + 1 - suffix.count(".") - 2, 0)
+        flat = sk.replace(".", "").replace("-", "").replace("_", "")
+        kw = not self.lexicon.signals.phishing_keywords.isdisjoint(_SPLIT_WORDS.split(name))
+        return (None, tag, R.CHEAP_TLD in context, reg_idx, flat, kw, R.RANDOM_LABEL in context)
+
+    def _plain_findings(self, context: tuple[str, ...]) -> _HostFindings:
+        """The one findings object for a host with no brand evidence and this context."""
+        findings = self._plain.get(context)
+        if findings is None:
+            findings = self._plain[context] = _HostFindings(None, None, {}, context)
+        return findings
+
+    def _extend(self, head: str, parent: _Parent) -> tuple[_HostFindings, str, bool] | None:
+        """Findings, folded letters and phishing-word flag of ``head.parent``; None if ``head`` may
+        name a brand."""
+        lex = self.lexicon
+        sk = skeleton(head)
+        flat = sk.replace("-", "").replace("_", "") + parent[4] if ("-" in sk or "_" in sk) else sk + parent[4]
+        if lex.token_re.search(flat) is not None:
+            return None
+        if len(sk) >= lex.fuzzy_min and self._may_be_typo(sk):
+            return None
+        _, tag, cheap, reg_idx, _, kw, rnd = parent
+        kw = kw or not lex.signals.phishing_keywords.isdisjoint(_SPLIT_WORDS.split(head))
+        context = []
+        if tag is not None:
+            context.append(tag)
+        if cheap:
+            context.append(R.CHEAP_TLD)
+        if reg_idx + 1 >= 4:
+            context.append(R.DEEP_SUBDOMAIN)
+        if context and kw:
+            context.append(R.PHISHING_KEYWORD)
+        if rnd:
+            context.append(R.RANDOM_LABEL)
+        return self._plain_findings(tuple(context)), flat, kw
+
+    def _may_be_typo(self, label: str) -> bool:
+        """True if :meth:`_find_typos` would look up typo targets for this (folded) label."""
+        lex = self.lexicon
+        lo = lex.fuzzy_min
+        if "-" in label or "_" in label:
+            words = re.split(r"[-_]+", label)
+            candidates = [label.replace("-", "").replace("_", ""), *(w for w in words if len(w) >= lo)]
+        else:
+            candidates = [label]
+        by_prefix, by_suffix = lex.typo_by_prefix, lex.typo_by_suffix
+        for word in candidates:
+            if len(word) < lo or (word[:2] not in by_prefix and word[-2:] not in by_suffix):
+                continue
+            if self._typo_targets(word):
+                return True
+        return False
 
     # -- host ----------------------------------------------------------------------------------------
     def _analyse_host(self, parsed: ParsedUrl) -> _HostFindings:
@@ -436,13 +673,16 @@ class Checker:
         n = len(word)
         if word not in lex.token_info:
             affix = lex.folded_affix_re
+            # A typo glued to affix words ends (or starts) with one of them: one C call rules most out.
+            ends_affixed = word.endswith(lex.folded_affixes)
+            starts_affixed = word.startswith(lex.folded_affixes)
             for t in lex.typo_by_prefix.get(word[:2], ()):
                 m = len(t)
                 k = 2 if m >= LONG_TOKEN else 1
                 if abs(n - m) <= k:
                     if OSA.distance(word, t, score_cutoff=k) <= k:
                         found[t] = True
-                elif n > m + k:
+                elif n > m + k and ends_affixed:
                     for cut in range(m - k, m + k + 1):
                         if affix.fullmatch(word, cut) and OSA.distance(word[:cut], t, score_cutoff=k) <= k:
                             found.setdefault(t, False)
@@ -453,7 +693,7 @@ class Checker:
                 if abs(n - m) <= k:
                     if OSA.distance(word, t, score_cutoff=k) <= k:
                         found[t] = True
-                elif n > m + k:
+                elif n > m + k and starts_affixed:
                     for cut in range(m - k, m + k + 1):
                         if (
                             affix.fullmatch(word, 0, n - cut)
