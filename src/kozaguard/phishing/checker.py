@@ -103,10 +103,13 @@ class _HostFindings:
 
 
 #: What a parent domain passes on to every host below it (see :meth:`Checker._parent`): official
-#: findings (or None), hosting kind, cheap TLD, index of the registered label, folded letters,
-#: phishing word, random registered label.
-_Parent = tuple[_HostFindings | None, str | None, bool, int, str, bool, bool]
+#: findings (or None), folded letters, phishing word, findings of a child without and with a
+#: phishing word of its own, hosting kind, cheap TLD, index of the registered label, random
+#: registered label.
+_Parent = tuple[_HostFindings | None, str, bool, _HostFindings, _HostFindings, str | None, bool, int, bool]
 _UNSET: Any = object()
+#: verdict, brand, score, reasons
+_Outcome = tuple[Verdict, str | None, float, tuple[str, ...]]
 _HOSTING_KINDS = frozenset({R.ABUSED_HOSTING, R.DYNAMIC_DNS, R.TRANSLATION_PROXY})
 
 _SPLIT_WORDS = re.compile(r"[.\-_]+")
@@ -197,9 +200,14 @@ class Checker:
         # Parent domains already read (see _parent), results by host context and path, and one
         # shared findings object per context of a host with no brand evidence.
         self._parents: dict[str, _Parent | None] = {}
-        self._results: dict[tuple[tuple[str, ...], str], tuple[Verdict, str | None, float, tuple[str, ...]]] = {}
+        self._results: dict[tuple[tuple[str, ...], str], _Outcome] = {}
         self._plain: dict[tuple[str, ...], _HostFindings] = {}
         self._psl_names = _psl_walk()
+        self._suffix_tags = self.lexicon.suffix_tags
+        self._keywords = self.lexicon.signals.phishing_keywords
+        # Phishing words of four letters or more, anywhere in a label ("sbisec-loginpage").
+        long_keywords = sorted((k for k in self._keywords if len(k) >= 4), key=len, reverse=True)
+        self._long_keyword_re = re.compile("|".join(map(re.escape, long_keywords)) or "(?!)")
         # Words of a host are matched label by label on the composed path: exact unless "" is a keyword.
         self._compose_ok = "" not in self.lexicon.signals.phishing_keywords
 
@@ -312,19 +320,38 @@ class Checker:
         parent = self._parents.get(rest, _UNSET)
         if parent is _UNSET:
             parent = self._parent(rest)
-        if parent is None or host in self.lexicon.suffix_tags:
+        if parent is None or host in self._suffix_tags:
             return None
         if parent[0] is not None:
             return parent[0]
-        extended = self._extend(head, parent)
-        return None if extended is None else extended[0]
+        sk = skeleton(head)
+        lex = self.lexicon
+        if "-" in sk or "_" in sk:
+            if lex.token_re.search(sk.replace("-", "").replace("_", "") + parent[1]) is not None:
+                return None
+            if len(sk) >= lex.fuzzy_min and self._may_be_typo(sk):
+                return None
+        else:
+            if lex.token_re.search(sk + parent[1]) is not None:
+                return None
+            if (
+                len(sk) >= lex.fuzzy_min
+                and (sk[:2] in lex.typo_by_prefix or sk[-2:] in lex.typo_by_suffix)
+                and self._may_be_typo(sk)
+            ):
+                return None
+        plain = parent[3]
+        if plain is parent[4] or self._keywords.isdisjoint(_SPLIT_WORDS.split(head)):
+            return plain
+        return parent[4]
 
     def _parent(self, name: str) -> _Parent | None:
         """What every host ``label.name`` shares with ``name``; None when it cannot be composed.
 
         A name on a Public Suffix List walk (``com``, ``co.jp``, ``pages.dev``) or that is its own
         public suffix has children that are registered domains of their own; a name with brand
-        evidence has children that need the whole analysis.
+        evidence, or that is itself listed as hosting or official, has children that need the whole
+        analysis.
         """
         result: _Parent | None = None
         if "." in name and name not in self._psl_names:
@@ -332,21 +359,56 @@ class Checker:
             above = self._parents.get(rest, _UNSET)
             if above is _UNSET:
                 above = self._parent(rest)
-            if above is not None:
-                if name not in self.lexicon.suffix_tags:
-                    if above[0] is not None:
-                        result = above
-                    else:
-                        extended = self._extend(head, above)
-                        if extended is not None:
-                            _, tag, cheap, reg_idx, _, _, rnd = above
-                            result = (None, tag, cheap, reg_idx + 1, extended[1], extended[2], rnd)
-            else:
+            if above is None:
                 result = self._base_parent(name)
+            elif name not in self._suffix_tags:
+                if above[0] is not None:
+                    result = above
+                else:
+                    findings = self._compose(name)
+                    if findings is not None:
+                        sk = skeleton(head)
+                        flat = sk.replace("-", "").replace("_", "") + above[1]
+                        kw = above[2] or not self._keywords.isdisjoint(_SPLIT_WORDS.split(head))
+                        _, _, _, _, _, tag, cheap, reg_idx, rnd = above
+                        result = self._make_parent(tag, cheap, reg_idx + 1, flat, kw, rnd)
         if len(self._parents) >= _CACHE_LIMIT:
             self._parents.clear()
         self._parents[name] = result
         return result
+
+    def _make_parent(
+        self, tag: str | None, cheap: bool, reg_idx: int, flat: str, kw: bool, rnd: bool
+    ) -> _Parent:
+        """A parent record, with the findings of its children worked out once: ``label.name`` with
+        no brand evidence gets the context of ``name``, one label deeper, and a phishing word if
+        ``label`` adds one."""
+        context = []
+        if tag is not None:
+            context.append(tag)
+        if cheap:
+            context.append(R.CHEAP_TLD)
+        if reg_idx + 1 >= 4:
+            context.append(R.DEEP_SUBDOMAIN)
+        plain = list(context)
+        if context:
+            context.append(R.PHISHING_KEYWORD)
+            if kw:
+                plain.append(R.PHISHING_KEYWORD)
+        if rnd:
+            context.append(R.RANDOM_LABEL)
+            plain.append(R.RANDOM_LABEL)
+        return (
+            None,
+            flat,
+            kw,
+            self._plain_findings(tuple(plain)),
+            self._plain_findings(tuple(context)),
+            tag,
+            cheap,
+            reg_idx,
+            rnd,
+        )
 
     def _base_parent(self, name: str) -> _Parent | None:
         """:meth:`_parent` of a name whose parent is not composable (a registered domain, mostly).
@@ -358,7 +420,7 @@ class Checker:
         if len(suffix) >= len(name):
             return None
         lex = self.lexicon
-        tags = lex.suffix_tags
+        tags = self._suffix_tags
         tag = None
         s = name
         while True:
@@ -387,12 +449,11 @@ class Checker:
                 return self._base_parent_slow(name, reg, suffix)
         cheap_tlds = lex.signals.cheap_tlds
         cheap = suffix in cheap_tlds or suffix.rpartition(".")[2] in cheap_tlds
-        kw = not lex.signals.phishing_keywords.isdisjoint(_SPLIT_WORDS.split(name))
+        kw = not self._keywords.isdisjoint(_SPLIT_WORDS.split(name))
         lab = name.split(".")[reg_idx]
         rnd = len(lab) >= 6 and any(_looks_random(w) for w in re.split(r"[-_]+", lab))
-        parent = (None, tag, cheap, reg_idx, flat, kw, rnd)
         if name not in self._hosts:
-            # The name itself, as a host: the same findings its children get, one label up.
+            # The name itself, as a host: the findings of a child of the name's parent.
             context = []
             if tag is not None:
                 context.append(tag)
@@ -407,7 +468,7 @@ class Checker:
             if len(self._hosts) >= _CACHE_LIMIT:
                 self._hosts.clear()
             self._hosts[name] = self._plain_findings(tuple(context))
-        return parent
+        return self._make_parent(tag, cheap, reg_idx, flat, kw, rnd)
 
     def _base_parent_slow(self, name: str, reg: str, suffix: str) -> _Parent | None:
         findings = self._hosts.get(name)
@@ -417,7 +478,7 @@ class Checker:
                 self._hosts.clear()
             self._hosts[name] = findings
         if findings.official is not None:
-            return (findings, None, False, 0, "", False, False)
+            return (findings, "", False, findings, findings, None, False, 0, False)
         if findings.evidence:
             return None
         context = findings.context
@@ -425,8 +486,8 @@ class Checker:
         sk = skeleton(name)
         reg_idx = max(sk.count(".") + 1 - suffix.count(".") - 2, 0)
         flat = sk.replace(".", "").replace("-", "").replace("_", "")
-        kw = not self.lexicon.signals.phishing_keywords.isdisjoint(_SPLIT_WORDS.split(name))
-        return (None, tag, R.CHEAP_TLD in context, reg_idx, flat, kw, R.RANDOM_LABEL in context)
+        kw = not self._keywords.isdisjoint(_SPLIT_WORDS.split(name))
+        return self._make_parent(tag, R.CHEAP_TLD in context, reg_idx, flat, kw, R.RANDOM_LABEL in context)
 
     def _plain_findings(self, context: tuple[str, ...]) -> _HostFindings:
         """The one findings object for a host with no brand evidence and this context."""
@@ -434,31 +495,6 @@ class Checker:
         if findings is None:
             findings = self._plain[context] = _HostFindings(None, None, {}, context)
         return findings
-
-    def _extend(self, head: str, parent: _Parent) -> tuple[_HostFindings, str, bool] | None:
-        """Findings, folded letters and phishing-word flag of ``head.parent``; None if ``head`` may
-        name a brand."""
-        lex = self.lexicon
-        sk = skeleton(head)
-        flat = sk.replace("-", "").replace("_", "") + parent[4] if ("-" in sk or "_" in sk) else sk + parent[4]
-        if lex.token_re.search(flat) is not None:
-            return None
-        if len(sk) >= lex.fuzzy_min and self._may_be_typo(sk):
-            return None
-        _, tag, cheap, reg_idx, _, kw, rnd = parent
-        kw = kw or not lex.signals.phishing_keywords.isdisjoint(_SPLIT_WORDS.split(head))
-        context = []
-        if tag is not None:
-            context.append(tag)
-        if cheap:
-            context.append(R.CHEAP_TLD)
-        if reg_idx + 1 >= 4:
-            context.append(R.DEEP_SUBDOMAIN)
-        if context and kw:
-            context.append(R.PHISHING_KEYWORD)
-        if rnd:
-            context.append(R.RANDOM_LABEL)
-        return self._plain_findings(tuple(context)), flat, kw
 
     def _may_be_typo(self, label: str) -> bool:
         """True if :meth:`_find_typos` would look up typo targets for this (folded) label."""
@@ -544,9 +580,7 @@ class Checker:
             context.append(R.PHISHING_KEYWORD)
         if evidence:
             head = raw.split(".")[: reg_idx + 1]
-            if R.PHISHING_KEYWORD not in context and any(
-                kw in lab for lab in head for kw in signals.phishing_keywords if len(kw) >= 4
-            ):
+            if R.PHISHING_KEYWORD not in context and any(self._long_keyword_re.search(lab) for lab in head):
                 context.append(R.PHISHING_KEYWORD)
             if any(_NUMBERED.search(lab) for lab in host.split(".")[: reg_idx + 1]):
                 context.append(R.NUMBERED_LABEL)
