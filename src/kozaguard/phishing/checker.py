@@ -94,12 +94,18 @@ class CheckResult:
         return out
 
 
+#: verdict, brand, score, reasons
+_Outcome = tuple[Verdict, str | None, float, tuple[str, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class _HostFindings:
     official: str | None  # OFFICIAL_DOMAIN / BRAND_GROUP_DOMAIN, or None
     brand: str | None  # owner of the official/group domain
     evidence: dict[str, list[str]]  # brand -> brand-evidence codes found in the host
     context: tuple[str, ...]
+    # Outcome by path, for a host with no brand evidence (its result depends on nothing else).
+    outcomes: dict[str, _Outcome] | None = None
 
 
 #: What a parent domain passes on to every host below it (see :meth:`Checker._parent`): official
@@ -108,8 +114,6 @@ class _HostFindings:
 #: registered label.
 _Parent = tuple[_HostFindings | None, str, bool, _HostFindings, _HostFindings, str | None, bool, int, bool]
 _UNSET: Any = object()
-#: verdict, brand, score, reasons
-_Outcome = tuple[Verdict, str | None, float, tuple[str, ...]]
 _HOSTING_KINDS = frozenset({R.ABUSED_HOSTING, R.DYNAMIC_DNS, R.TRANSLATION_PROXY})
 
 _SPLIT_WORDS = re.compile(r"[.\-_]+")
@@ -197,12 +201,12 @@ class Checker:
         self._paths: dict[str, tuple[dict[str, list[str]], list[str]]] = {}
         self._fuzzy: dict[str, tuple[str, ...]] = {}
         self._common = common_words()
-        # Parent domains already read (see _parent), results by host context and path, and one
-        # shared findings object per context of a host with no brand evidence.
+        # Parent domains already read (see _parent), and one shared findings object per context
+        # of a host with no brand evidence.
         self._parents: dict[str, _Parent | None] = {}
-        self._results: dict[tuple[tuple[str, ...], str], _Outcome] = {}
         self._plain: dict[tuple[str, ...], _HostFindings] = {}
         self._psl_names = _psl_walk()
+        self._plans: dict[tuple[int, str, int], tuple[tuple[str, int, int, bool], ...]] = {}
         self._suffix_tags = self.lexicon.suffix_tags
         self._keywords = self.lexicon.signals.phishing_keywords
         # Phishing words of four letters or more, anywhere in a label ("sbisec-loginpage").
@@ -227,7 +231,13 @@ class Checker:
                         self._hosts.clear()
                     self._hosts[host] = findings
             if findings is not None:
-                return self._conclude(url, findings, url[m.end(1) :], "")
+                path = url[m.end(1) :]
+                outcomes = findings.outcomes
+                if outcomes is not None:
+                    done = outcomes.get(path)
+                    if done is not None:
+                        return CheckResult(url, done[0], done[1], done[2], done[3])
+                return self._conclude(url, findings, path, "")
         try:
             parsed = parse_url(url)
         except UrlError as exc:
@@ -247,18 +257,17 @@ class Checker:
     def _conclude(self, url: str, findings: _HostFindings, path: str, userinfo: str) -> CheckResult:
         if findings.official is not None:
             return CheckResult(url, Verdict.OFFICIAL, findings.brand, 0.0, (findings.official,))
-        if not findings.evidence and not userinfo:
+        outcomes = findings.outcomes
+        if outcomes is not None and not userinfo:
             # No brand in the host: the result depends only on its context and the path.
-            key = (findings.context, path)
-            done = self._results.get(key)
+            done = outcomes.get(path)
             if done is None:
                 r = self._conclude_uncached(url, findings, path, userinfo)
-                done = (r.verdict, r.brand, r.score, r.reasons)
-                if len(self._results) >= _CACHE_LIMIT:
-                    self._results.clear()
-                self._results[key] = done
+                if len(outcomes) >= _CACHE_LIMIT:
+                    outcomes.clear()
+                outcomes[path] = (r.verdict, r.brand, r.score, r.reasons)
                 return r
-            return CheckResult(url, *done)
+            return CheckResult(url, done[0], done[1], done[2], done[3])
         return self._conclude_uncached(url, findings, path, userinfo)
 
     def _conclude_uncached(self, url: str, findings: _HostFindings, path: str, userinfo: str) -> CheckResult:
@@ -320,7 +329,13 @@ class Checker:
         parent = self._parents.get(rest, _UNSET)
         if parent is _UNSET:
             parent = self._parent(rest)
-        if parent is None or host in self._suffix_tags:
+        if parent is None:
+            # A registered domain, or under a name that needs reading whole: reading the host as
+            # a parent (once) leaves its own findings in the host cache on the way.
+            if host not in self._parents:
+                self._parent(host)
+            return self._hosts.get(host)
+        if host in self._suffix_tags:
             return None
         if parent[0] is not None:
             return parent[0]
@@ -493,7 +508,7 @@ class Checker:
         """The one findings object for a host with no brand evidence and this context."""
         findings = self._plain.get(context)
         if findings is None:
-            findings = self._plain[context] = _HostFindings(None, None, {}, context)
+            findings = self._plain[context] = _HostFindings(None, None, {}, context, {})
         return findings
 
     def _may_be_typo(self, label: str) -> bool:
@@ -518,7 +533,7 @@ class Checker:
         lex = self.lexicon
         host = parsed.host
         if parsed.is_ip:
-            return _HostFindings(None, None, {}, (R.IP_HOST,))
+            return self._plain_findings((R.IP_HOST,))
         context: list[str] = []
         tags = lex.suffix_tags
         s = host
@@ -594,6 +609,8 @@ class Checker:
             if any(_looks_random(w) for w in words):
                 context.append(R.RANDOM_LABEL)
                 break
+        if not evidence:
+            return self._plain_findings(tuple(context))
         return _HostFindings(None, None, evidence, tuple(context))
 
     def _bounded(self, label: str, start: int, end: int) -> bool:
@@ -692,6 +709,26 @@ class Checker:
                     evidence.setdefault(info.brand, []).append(R.OFFICIAL_HOST_EMBEDDED)
                     break
 
+    def _typo_plan(self, side: int, pair: str, n: int) -> tuple[tuple[str, int, int, bool], ...]:
+        """The typo targets starting (``side`` 0) or ending (1) with ``pair`` that a word of ``n``
+        letters can be a typo of, in index order: ``(target, its length, edits allowed, close)``;
+        ``close`` when the whole word is compared, else the word is longer and must be the target
+        glued to affix words."""
+        key = (side, pair, n)
+        plan = self._plans.get(key)
+        if plan is None:
+            bucket = (self.lexicon.typo_by_suffix if side else self.lexicon.typo_by_prefix).get(pair, ())
+            entries = []
+            for t in bucket:
+                m = len(t)
+                k = 2 if m >= LONG_TOKEN else 1
+                if abs(n - m) <= k:
+                    entries.append((t, m, k, True))
+                elif n > m + k:
+                    entries.append((t, m, k, False))
+            plan = self._plans[key] = tuple(entries)
+        return plan
+
     def _typo_targets(self, word: str) -> tuple[tuple[str, bool], ...]:
         """Tokens ``word`` is one edit away from: ``(token, whole)``; ``whole`` is False when the
         typo is glued to affix words ("sbisecclogin").
@@ -707,27 +744,28 @@ class Checker:
         n = len(word)
         if word not in lex.token_info:
             affix = lex.folded_affix_re
-            # A typo glued to affix words ends (or starts) with one of them: one C call rules most out.
-            ends_affixed = word.endswith(lex.folded_affixes)
-            starts_affixed = word.startswith(lex.folded_affixes)
-            for t in lex.typo_by_prefix.get(word[:2], ()):
-                m = len(t)
-                k = 2 if m >= LONG_TOKEN else 1
-                if abs(n - m) <= k:
+            ends_affixed = starts_affixed = None
+            for t, m, k, close in self._typo_plan(0, word[:2], n):
+                if close:
                     if OSA.distance(word, t, score_cutoff=k) <= k:
                         found[t] = True
-                elif n > m + k and ends_affixed:
+                    continue
+                if ends_affixed is None:
+                    # A typo glued to affix words ends with one of them: one C call rules most out.
+                    ends_affixed = word.endswith(lex.folded_affixes)
+                if ends_affixed:
                     for cut in range(m - k, m + k + 1):
                         if affix.fullmatch(word, cut) and OSA.distance(word[:cut], t, score_cutoff=k) <= k:
                             found.setdefault(t, False)
                             break
-            for t in lex.typo_by_suffix.get(word[-2:], ()):
-                m = len(t)
-                k = 2 if m >= LONG_TOKEN else 1
-                if abs(n - m) <= k:
+            for t, m, k, close in self._typo_plan(1, word[-2:], n):
+                if close:
                     if OSA.distance(word, t, score_cutoff=k) <= k:
                         found[t] = True
-                elif n > m + k and starts_affixed:
+                    continue
+                if starts_affixed is None:
+                    starts_affixed = word.startswith(lex.folded_affixes)
+                if starts_affixed:
                     for cut in range(m - k, m + k + 1):
                         if (
                             affix.fullmatch(word, 0, n - cut)
