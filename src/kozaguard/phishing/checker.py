@@ -98,6 +98,24 @@ class CheckResult:
 _Outcome = tuple[Verdict, str | None, float, tuple[str, ...]]
 
 
+_new_result = object.__new__
+_SET_URL, _SET_VERDICT, _SET_BRAND, _SET_SCORE, _SET_REASONS, _SET_ERROR = (
+    CheckResult.__dict__[name].__set__ for name in ("url", "verdict", "brand", "score", "reasons", "error")
+)
+
+
+def _result(url: str, done: _Outcome) -> CheckResult:
+    """``CheckResult(url, *done)`` without the frozen dataclass's ``__init__`` (the hot path)."""
+    r = _new_result(CheckResult)
+    _SET_URL(r, url)
+    _SET_VERDICT(r, done[0])
+    _SET_BRAND(r, done[1])
+    _SET_SCORE(r, done[2])
+    _SET_REASONS(r, done[3])
+    _SET_ERROR(r, None)
+    return r
+
+
 @dataclass(frozen=True, slots=True)
 class _HostFindings:
     official: str | None  # OFFICIAL_DOMAIN / BRAND_GROUP_DOMAIN, or None
@@ -236,7 +254,7 @@ class Checker:
                 if outcomes is not None:
                     done = outcomes.get(path)
                     if done is not None:
-                        return CheckResult(url, done[0], done[1], done[2], done[3])
+                        return _result(url, done)
                 return self._conclude(url, findings, path, "")
         try:
             parsed = parse_url(url)
@@ -267,7 +285,7 @@ class Checker:
                     outcomes.clear()
                 outcomes[path] = (r.verdict, r.brand, r.score, r.reasons)
                 return r
-            return CheckResult(url, done[0], done[1], done[2], done[3])
+            return _result(url, done)
         return self._conclude_uncached(url, findings, path, userinfo)
 
     def _conclude_uncached(self, url: str, findings: _HostFindings, path: str, userinfo: str) -> CheckResult:
