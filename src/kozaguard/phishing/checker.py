@@ -56,7 +56,8 @@ from kozaguard.phishing.lexicon import (
     default_lexicon,
 )
 from kozaguard.phishing.url import _FAST_RE as _FAST_URL
-from kozaguard.phishing.url import ParsedUrl, UrlError, parse_url
+from kozaguard.phishing.url import ParsedUrl, UrlError, parse_url, registered_domain
+from kozaguard.phishing.url import _walk as _psl_walk
 
 
 class Verdict(StrEnum):
@@ -93,13 +94,45 @@ class CheckResult:
         return out
 
 
+#: verdict, brand, score, reasons
+_Outcome = tuple[Verdict, str | None, float, tuple[str, ...]]
+
+
+_new_result = object.__new__
+_SET_URL, _SET_VERDICT, _SET_BRAND, _SET_SCORE, _SET_REASONS, _SET_ERROR = (
+    CheckResult.__dict__[name].__set__ for name in ("url", "verdict", "brand", "score", "reasons", "error")
+)
+
+
+def _result(url: str, done: _Outcome) -> CheckResult:
+    """``CheckResult(url, *done)`` without the frozen dataclass's ``__init__`` (the hot path)."""
+    r = _new_result(CheckResult)
+    _SET_URL(r, url)
+    _SET_VERDICT(r, done[0])
+    _SET_BRAND(r, done[1])
+    _SET_SCORE(r, done[2])
+    _SET_REASONS(r, done[3])
+    _SET_ERROR(r, None)
+    return r
+
+
 @dataclass(frozen=True, slots=True)
 class _HostFindings:
     official: str | None  # OFFICIAL_DOMAIN / BRAND_GROUP_DOMAIN, or None
     brand: str | None  # owner of the official/group domain
     evidence: dict[str, list[str]]  # brand -> brand-evidence codes found in the host
     context: tuple[str, ...]
+    # Outcome by path, for a host with no brand evidence (its result depends on nothing else).
+    outcomes: dict[str, _Outcome] | None = None
 
+
+#: What a parent domain passes on to every host below it (see :meth:`Checker._parent`): official
+#: findings (or None), folded letters, phishing word, findings of a child without and with a
+#: phishing word of its own, hosting kind, cheap TLD, index of the registered label, random
+#: registered label.
+_Parent = tuple[_HostFindings | None, str, bool, _HostFindings, _HostFindings, str | None, bool, int, bool]
+_UNSET: Any = object()
+_HOSTING_KINDS = frozenset({R.ABUSED_HOSTING, R.DYNAMIC_DNS, R.TRANSLATION_PROXY})
 
 _SPLIT_WORDS = re.compile(r"[.\-_]+")
 _NUMBERED = re.compile(r"(?:[a-z]-?\d{1,4}$)|(?:^\d{1,4}-?[a-z])")
@@ -119,11 +152,31 @@ def _looks_random(label: str) -> bool:
     n = len(s)
     if n < 6:
         return False
-    digits = sum(c.isdigit() for c in s)
+    if not s.isascii():
+        return _looks_random_slow(s)
+    b = s.encode("ascii")
+    digits = n - len(b.translate(None, b"0123456789"))
     letters = n - digits
     if digits >= 3 and letters >= 3:
         # "abcd12" reads as a word plus a number; digits scattered between letters do not.
-        return not re.fullmatch(r"[a-z]+\d+|\d+[a-z]+", s)
+        return _WORD_NUMBER.fullmatch(s) is None
+    if letters >= 6 and digits == 0:
+        vowels = n - len(b.translate(None, b"aeiou"))
+        return vowels / letters < 0.2 or _CONSONANT_RUN.search(s) is not None
+    return False
+
+
+_WORD_NUMBER = re.compile(r"[a-z]+\d+|\d+[a-z]+")
+_CONSONANT_RUN = re.compile(r"[^aeiouy]{5}")
+
+
+def _looks_random_slow(s: str) -> bool:
+    """:func:`_looks_random` for text that is not ASCII (digits of other scripts count too)."""
+    n = len(s)
+    digits = sum(c.isdigit() for c in s)
+    letters = n - digits
+    if digits >= 3 and letters >= 3:
+        return not _WORD_NUMBER.fullmatch(s)
     if letters >= 6 and digits == 0:
         vowels = sum(c in _VOWELS for c in s)
         if vowels / letters < 0.2:
@@ -166,6 +219,19 @@ class Checker:
         self._paths: dict[str, tuple[dict[str, list[str]], list[str]]] = {}
         self._fuzzy: dict[str, tuple[str, ...]] = {}
         self._common = common_words()
+        # Parent domains already read (see _parent), and one shared findings object per context
+        # of a host with no brand evidence.
+        self._parents: dict[str, _Parent | None] = {}
+        self._plain: dict[tuple[str, ...], _HostFindings] = {}
+        self._psl_names = _psl_walk()
+        self._plans: dict[tuple[int, str, int], tuple[tuple[str, int, int, bool], ...]] = {}
+        self._suffix_tags = self.lexicon.suffix_tags
+        self._keywords = self.lexicon.signals.phishing_keywords
+        # Phishing words of four letters or more, anywhere in a label ("sbisec-loginpage").
+        long_keywords = sorted((k for k in self._keywords if len(k) >= 4), key=len, reverse=True)
+        self._long_keyword_re = re.compile("|".join(map(re.escape, long_keywords)) or "(?!)")
+        # Words of a host are matched label by label on the composed path: exact unless "" is a keyword.
+        self._compose_ok = "" not in self.lexicon.signals.phishing_keywords
 
     # -- public ------------------------------------------------------------------------------------
     def check(self, url: str) -> CheckResult:
@@ -173,9 +239,23 @@ class Checker:
         m = _FAST_URL.fullmatch(url)
         if m is not None:
             # Seen host: skip parsing and the suffix list altogether.
-            findings = self._hosts.get(m.group(1).lower())
+            host = m.group(1).lower()
+            findings = self._hosts.get(host)
+            if findings is None and "--" not in host and self._compose_ok:
+                # New host under a parent domain already read: only its first label is new.
+                findings = self._compose(host)
+                if findings is not None:
+                    if len(self._hosts) >= _CACHE_LIMIT:
+                        self._hosts.clear()
+                    self._hosts[host] = findings
             if findings is not None:
-                return self._conclude(url, findings, url[m.end(1) :], "")
+                path = url[m.end(1) :]
+                outcomes = findings.outcomes
+                if outcomes is not None:
+                    done = outcomes.get(path)
+                    if done is not None:
+                        return _result(url, done)
+                return self._conclude(url, findings, path, "")
         try:
             parsed = parse_url(url)
         except UrlError as exc:
@@ -195,6 +275,20 @@ class Checker:
     def _conclude(self, url: str, findings: _HostFindings, path: str, userinfo: str) -> CheckResult:
         if findings.official is not None:
             return CheckResult(url, Verdict.OFFICIAL, findings.brand, 0.0, (findings.official,))
+        outcomes = findings.outcomes
+        if outcomes is not None and not userinfo:
+            # No brand in the host: the result depends only on its context and the path.
+            done = outcomes.get(path)
+            if done is None:
+                r = self._conclude_uncached(url, findings, path, userinfo)
+                if len(outcomes) >= _CACHE_LIMIT:
+                    outcomes.clear()
+                outcomes[path] = (r.verdict, r.brand, r.score, r.reasons)
+                return r
+            return _result(url, done)
+        return self._conclude_uncached(url, findings, path, userinfo)
+
+    def _conclude_uncached(self, url: str, findings: _HostFindings, path: str, userinfo: str) -> CheckResult:
         evidence = findings.evidence
         context = list(findings.context)
         if len(path) > 1 or userinfo:
@@ -240,12 +334,224 @@ class Checker:
             verdict = Verdict.UNKNOWN
         return CheckResult(url, verdict, brand, score, (*codes, *context))
 
+    # -- host, composed from its parent domain ------------------------------------------------------
+    def _compose(self, host: str) -> _HostFindings | None:
+        """Findings for ``label.parent`` from what is known of ``parent``, or None to read the host whole.
+
+        Exact only where the host cannot name a brand: no brand token anywhere in it (one regex
+        search over the whole folded host), and no label near a typo target. Then its findings are
+        the parent's context (suffix list, hosting, cheap TLD, random registered label) plus what the
+        new label adds (depth, phishing words).
+        """
+        head, _, rest = host.partition(".")
+        parent = self._parents.get(rest, _UNSET)
+        if parent is _UNSET:
+            parent = self._parent(rest)
+        if parent is None:
+            # A registered domain, or under a name that needs reading whole: reading the host as
+            # a parent (once) leaves its own findings in the host cache on the way.
+            if host not in self._parents:
+                self._parent(host)
+            return self._hosts.get(host)
+        if host in self._suffix_tags:
+            return None
+        if parent[0] is not None:
+            return parent[0]
+        sk = skeleton(head)
+        lex = self.lexicon
+        if "-" in sk or "_" in sk:
+            if lex.token_re.search(sk.replace("-", "").replace("_", "") + parent[1]) is not None:
+                return None
+            if len(sk) >= lex.fuzzy_min and self._may_be_typo(sk):
+                return None
+        else:
+            if lex.token_re.search(sk + parent[1]) is not None:
+                return None
+            if (
+                len(sk) >= lex.fuzzy_min
+                and (sk[:2] in lex.typo_by_prefix or sk[-2:] in lex.typo_by_suffix)
+                and self._may_be_typo(sk)
+            ):
+                return None
+        plain = parent[3]
+        if plain is parent[4] or self._keywords.isdisjoint(_SPLIT_WORDS.split(head)):
+            return plain
+        return parent[4]
+
+    def _parent(self, name: str) -> _Parent | None:
+        """What every host ``label.name`` shares with ``name``; None when it cannot be composed.
+
+        A name on a Public Suffix List walk (``com``, ``co.jp``, ``pages.dev``) or that is its own
+        public suffix has children that are registered domains of their own; a name with brand
+        evidence, or that is itself listed as hosting or official, has children that need the whole
+        analysis.
+        """
+        result: _Parent | None = None
+        if "." in name and name not in self._psl_names:
+            head, _, rest = name.partition(".")
+            above = self._parents.get(rest, _UNSET)
+            if above is _UNSET:
+                above = self._parent(rest)
+            if above is None:
+                result = self._base_parent(name)
+            elif name not in self._suffix_tags:
+                if above[0] is not None:
+                    result = above
+                else:
+                    findings = self._compose(name)
+                    if findings is not None:
+                        sk = skeleton(head)
+                        flat = sk.replace("-", "").replace("_", "") + above[1]
+                        kw = above[2] or not self._keywords.isdisjoint(_SPLIT_WORDS.split(head))
+                        _, _, _, _, _, tag, cheap, reg_idx, rnd = above
+                        result = self._make_parent(tag, cheap, reg_idx + 1, flat, kw, rnd)
+        if len(self._parents) >= _CACHE_LIMIT:
+            self._parents.clear()
+        self._parents[name] = result
+        return result
+
+    def _make_parent(
+        self, tag: str | None, cheap: bool, reg_idx: int, flat: str, kw: bool, rnd: bool
+    ) -> _Parent:
+        """A parent record, with the findings of its children worked out once: ``label.name`` with
+        no brand evidence gets the context of ``name``, one label deeper, and a phishing word if
+        ``label`` adds one."""
+        context = []
+        if tag is not None:
+            context.append(tag)
+        if cheap:
+            context.append(R.CHEAP_TLD)
+        if reg_idx + 1 >= 4:
+            context.append(R.DEEP_SUBDOMAIN)
+        plain = list(context)
+        if context:
+            context.append(R.PHISHING_KEYWORD)
+            if kw:
+                plain.append(R.PHISHING_KEYWORD)
+        if rnd:
+            context.append(R.RANDOM_LABEL)
+            plain.append(R.RANDOM_LABEL)
+        return (
+            None,
+            flat,
+            kw,
+            self._plain_findings(tuple(plain)),
+            self._plain_findings(tuple(context)),
+            tag,
+            cheap,
+            reg_idx,
+            rnd,
+        )
+
+    def _base_parent(self, name: str) -> _Parent | None:
+        """:meth:`_parent` of a name whose parent is not composable (a registered domain, mostly).
+
+        The common case, a name that names no brand, is read here in one pass; anything else goes
+        through :meth:`_analyse_host`.
+        """
+        reg, suffix = registered_domain(name)
+        if len(suffix) >= len(name):
+            return None
+        lex = self.lexicon
+        tags = self._suffix_tags
+        tag = None
+        s = name
+        while True:
+            found = tags.get(s)
+            if found is not None:
+                if found[0] in ("official", "group"):
+                    return self._base_parent_slow(name, reg, suffix)
+                tag = found[0]
+                break
+            dot = s.find(".")
+            if dot == -1:
+                break
+            s = s[dot + 1 :]
+        sk = skeleton(name)
+        flat = sk.replace(".", "").replace("-", "").replace("_", "")
+        if lex.token_re.search(flat) is not None:
+            return self._base_parent_slow(name, reg, suffix)
+        labels = sk.split(".")
+        reg_idx = max(len(labels) - suffix.count(".") - 2, 0)
+        reg_label = labels[reg_idx].replace("-", "")
+        if lex.loose_labels.get(loose_skeleton(reg_label)) is not None and reg_label not in lex.token_info:
+            return self._base_parent_slow(name, reg, suffix)
+        lo = lex.fuzzy_min
+        for li in range(min(reg_idx + 1, len(labels))):
+            if len(labels[li]) >= lo and self._may_be_typo(labels[li]):
+                return self._base_parent_slow(name, reg, suffix)
+        cheap_tlds = lex.signals.cheap_tlds
+        cheap = suffix in cheap_tlds or suffix.rpartition(".")[2] in cheap_tlds
+        kw = not self._keywords.isdisjoint(_SPLIT_WORDS.split(name))
+        lab = name.split(".")[reg_idx]
+        rnd = len(lab) >= 6 and any(_looks_random(w) for w in re.split(r"[-_]+", lab))
+        if name not in self._hosts:
+            # The name itself, as a host: the findings of a child of the name's parent.
+            context = []
+            if tag is not None:
+                context.append(tag)
+            if cheap:
+                context.append(R.CHEAP_TLD)
+            if reg_idx >= 4:
+                context.append(R.DEEP_SUBDOMAIN)
+            if context and kw:
+                context.append(R.PHISHING_KEYWORD)
+            if rnd:
+                context.append(R.RANDOM_LABEL)
+            if len(self._hosts) >= _CACHE_LIMIT:
+                self._hosts.clear()
+            self._hosts[name] = self._plain_findings(tuple(context))
+        return self._make_parent(tag, cheap, reg_idx, flat, kw, rnd)
+
+    def _base_parent_slow(self, name: str, reg: str, suffix: str) -> _Parent | None:
+        findings = self._hosts.get(name)
+        if findings is None:
+            findings = self._analyse_host(ParsedUrl(name, name, reg, suffix, "", "", False))
+            if len(self._hosts) >= _CACHE_LIMIT:
+                self._hosts.clear()
+            self._hosts[name] = findings
+        if findings.official is not None:
+            return (findings, "", False, findings, findings, None, False, 0, False)
+        if findings.evidence:
+            return None
+        context = findings.context
+        tag = context[0] if context and context[0] in _HOSTING_KINDS else None
+        sk = skeleton(name)
+        reg_idx = max(sk.count(".") + 1 - suffix.count(".") - 2, 0)
+        flat = sk.replace(".", "").replace("-", "").replace("_", "")
+        kw = not self._keywords.isdisjoint(_SPLIT_WORDS.split(name))
+        return self._make_parent(tag, R.CHEAP_TLD in context, reg_idx, flat, kw, R.RANDOM_LABEL in context)
+
+    def _plain_findings(self, context: tuple[str, ...]) -> _HostFindings:
+        """The one findings object for a host with no brand evidence and this context."""
+        findings = self._plain.get(context)
+        if findings is None:
+            findings = self._plain[context] = _HostFindings(None, None, {}, context, {})
+        return findings
+
+    def _may_be_typo(self, label: str) -> bool:
+        """True if :meth:`_find_typos` would look up typo targets for this (folded) label."""
+        lex = self.lexicon
+        lo = lex.fuzzy_min
+        if "-" in label or "_" in label:
+            words = re.split(r"[-_]+", label)
+            candidates = [label.replace("-", "").replace("_", ""), *(w for w in words if len(w) >= lo)]
+        else:
+            candidates = [label]
+        by_prefix, by_suffix = lex.typo_by_prefix, lex.typo_by_suffix
+        for word in candidates:
+            if len(word) < lo or (word[:2] not in by_prefix and word[-2:] not in by_suffix):
+                continue
+            if self._typo_targets(word):
+                return True
+        return False
+
     # -- host ----------------------------------------------------------------------------------------
     def _analyse_host(self, parsed: ParsedUrl) -> _HostFindings:
         lex = self.lexicon
         host = parsed.host
         if parsed.is_ip:
-            return _HostFindings(None, None, {}, (R.IP_HOST,))
+            return self._plain_findings((R.IP_HOST,))
         context: list[str] = []
         tags = lex.suffix_tags
         s = host
@@ -307,9 +613,7 @@ class Checker:
             context.append(R.PHISHING_KEYWORD)
         if evidence:
             head = raw.split(".")[: reg_idx + 1]
-            if R.PHISHING_KEYWORD not in context and any(
-                kw in lab for lab in head for kw in signals.phishing_keywords if len(kw) >= 4
-            ):
+            if R.PHISHING_KEYWORD not in context and any(self._long_keyword_re.search(lab) for lab in head):
                 context.append(R.PHISHING_KEYWORD)
             if any(_NUMBERED.search(lab) for lab in host.split(".")[: reg_idx + 1]):
                 context.append(R.NUMBERED_LABEL)
@@ -323,6 +627,8 @@ class Checker:
             if any(_looks_random(w) for w in words):
                 context.append(R.RANDOM_LABEL)
                 break
+        if not evidence:
+            return self._plain_findings(tuple(context))
         return _HostFindings(None, None, evidence, tuple(context))
 
     def _bounded(self, label: str, start: int, end: int) -> bool:
@@ -421,6 +727,26 @@ class Checker:
                     evidence.setdefault(info.brand, []).append(R.OFFICIAL_HOST_EMBEDDED)
                     break
 
+    def _typo_plan(self, side: int, pair: str, n: int) -> tuple[tuple[str, int, int, bool], ...]:
+        """The typo targets starting (``side`` 0) or ending (1) with ``pair`` that a word of ``n``
+        letters can be a typo of, in index order: ``(target, its length, edits allowed, close)``;
+        ``close`` when the whole word is compared, else the word is longer and must be the target
+        glued to affix words."""
+        key = (side, pair, n)
+        plan = self._plans.get(key)
+        if plan is None:
+            bucket = (self.lexicon.typo_by_suffix if side else self.lexicon.typo_by_prefix).get(pair, ())
+            entries = []
+            for t in bucket:
+                m = len(t)
+                k = 2 if m >= LONG_TOKEN else 1
+                if abs(n - m) <= k:
+                    entries.append((t, m, k, True))
+                elif n > m + k:
+                    entries.append((t, m, k, False))
+            plan = self._plans[key] = tuple(entries)
+        return plan
+
     def _typo_targets(self, word: str) -> tuple[tuple[str, bool], ...]:
         """Tokens ``word`` is one edit away from: ``(token, whole)``; ``whole`` is False when the
         typo is glued to affix words ("sbisecclogin").
@@ -436,24 +762,28 @@ class Checker:
         n = len(word)
         if word not in lex.token_info:
             affix = lex.folded_affix_re
-            for t in lex.typo_by_prefix.get(word[:2], ()):
-                m = len(t)
-                k = 2 if m >= LONG_TOKEN else 1
-                if abs(n - m) <= k:
+            ends_affixed = starts_affixed = None
+            for t, m, k, close in self._typo_plan(0, word[:2], n):
+                if close:
                     if OSA.distance(word, t, score_cutoff=k) <= k:
                         found[t] = True
-                elif n > m + k:
+                    continue
+                if ends_affixed is None:
+                    # A typo glued to affix words ends with one of them: one C call rules most out.
+                    ends_affixed = word.endswith(lex.folded_affixes)
+                if ends_affixed:
                     for cut in range(m - k, m + k + 1):
                         if affix.fullmatch(word, cut) and OSA.distance(word[:cut], t, score_cutoff=k) <= k:
                             found.setdefault(t, False)
                             break
-            for t in lex.typo_by_suffix.get(word[-2:], ()):
-                m = len(t)
-                k = 2 if m >= LONG_TOKEN else 1
-                if abs(n - m) <= k:
+            for t, m, k, close in self._typo_plan(1, word[-2:], n):
+                if close:
                     if OSA.distance(word, t, score_cutoff=k) <= k:
                         found[t] = True
-                elif n > m + k:
+                    continue
+                if starts_affixed is None:
+                    starts_affixed = word.startswith(lex.folded_affixes)
+                if starts_affixed:
                     for cut in range(m - k, m + k + 1):
                         if (
                             affix.fullmatch(word, 0, n - cut)

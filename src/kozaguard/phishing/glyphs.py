@@ -118,6 +118,9 @@ _TABLE = str.maketrans({**UNICODE_TO_ASCII, **_ASCII_FOLD})
 for _ch, _target in UNICODE_TO_ASCII.items():
     _TABLE[ord(_ch)] = "".join(_ASCII_FOLD.get(c, c) for c in _target)
 
+#: The same fold for ASCII text, as a byte table (``bytes.translate`` is a single C loop).
+_ASCII_BYTES = bytes(ord(chr(i).translate(_TABLE)) for i in range(128)) + bytes(range(128, 256))
+
 
 def skeleton(text: str) -> str:
     """Fold look-alike characters so that disguised spellings compare equal.
@@ -129,7 +132,10 @@ def skeleton(text: str) -> str:
     >>> skeleton("ｓｂｉｓｅｃ")
     'sbisec'
     """
-    folded = text.translate(_TABLE)
+    if text.isascii():
+        folded = text.encode("ascii").translate(_ASCII_BYTES).decode("ascii")
+    else:
+        folded = text.translate(_TABLE)
     for seq, rep in _MULTI_FOLD:
         if seq in folded:
             folded = folded.replace(seq, rep)
@@ -139,6 +145,7 @@ def skeleton(text: str) -> str:
 _LOOSE_TABLE = str.maketrans(
     {"v": "u", "j": "i", "h": "n", "c": "e", "q": "g", "6": "b", "9": "g", "2": "z", "d": "b"}
 )
+_LOOSE_BYTES = bytes(ord(chr(i).translate(_LOOSE_TABLE)) for i in range(128)) + bytes(range(128, 256))
 _LOOSE_SEQ = (("ci", "d"), ("ic", "k"), ("nn", "m"), ("rr", "m"), ("rn", "m"), ("uu", "w"))
 
 
@@ -153,6 +160,8 @@ def loose_skeleton(text: str) -> str:
     for seq, rep in _LOOSE_SEQ:
         if seq in text:
             text = text.replace(seq, rep)
+    if text.isascii():
+        return text.encode("ascii").translate(_LOOSE_BYTES).decode("ascii")
     return text.translate(_LOOSE_TABLE)
 
 

@@ -155,6 +155,9 @@ class Lexicon:
         #: The same, for folded text (where "login" reads "iogin" and digits are letters).
         alt = "(?:" + "|".join(map(re.escape, folded)) + ")*"
         self.folded_affix_re = re.compile(alt)
+        #: The folded affix words, for ``str.startswith``/``str.endswith`` (a text made of affix
+        #: words starts and ends with one).
+        self.folded_affixes = tuple(a for a in folded if a)
 
     # -- hosts that are official, or hosting of a known kind ------------------------------------
     def _build_suffixes(self) -> None:

@@ -79,24 +79,42 @@ def public_suffix(host: str) -> str:
     >>> public_suffix("a.b.kawasaki.jp"), public_suffix("city.kawasaki.jp")
     ('b.kawasaki.jp', 'kawasaki.jp')
     """
-    rules, closure = _psl()
+    walk = _walk()
     pos = host.rfind(".")
     best = host[pos + 1 :]
     while True:
         suffix = host[pos + 1 :]
-        if suffix not in closure:
+        flags = walk.get(suffix)
+        if flags is None:
             return best
-        if "!" + suffix in rules:
+        if flags & _EXCEPTION:
             return suffix.partition(".")[2]
-        if suffix in rules:
+        if flags & _RULE:
             best = suffix
-        if "*." + suffix in rules:
+        if flags & _WILDCARD:
             if pos == -1:
                 return suffix
             best = host[host.rfind(".", 0, pos) + 1 :]
         if pos == -1:
             return best
         pos = host.rfind(".", 0, pos)
+
+
+_RULE, _EXCEPTION, _WILDCARD = 1, 2, 4
+
+
+@cache
+def _walk() -> dict[str, int]:
+    """Every name :func:`public_suffix` may pass on its walk, with what the rules say about it."""
+    rules, closure = _psl()
+    walk = {}
+    for name in closure:
+        walk[name] = (
+            (_RULE if name in rules else 0)
+            | (_EXCEPTION if "!" + name in rules else 0)
+            | (_WILDCARD if "*." + name in rules else 0)
+        )
+    return walk
 
 
 def registered_domain(host: str) -> tuple[str, str]:
