@@ -82,3 +82,15 @@ def test_the_app_serves_the_phishing_checker(client):
         client.get("/phishing/check", params={"url": "https://site1.sbisec.co.jp/ETGate"}).json()["verdict"]
         == "official"
     )
+
+
+def test_the_door_writes_each_event_through_to_sqlite(tmp_path, data_dir):
+    from kozaguard.adapters.sqlite import SqliteState
+    from kozaguard.engine.door import EngineDoor
+    from kozaguard.events.codec import decode_event
+
+    line = (data_dir / "every_type.jsonl").read_bytes().splitlines()[7]  # a successful login
+    door = EngineDoor(Engine(SqliteState(tmp_path / "s.db"), default_detectors()))
+    first = door.decide(decode_event(line))
+    again = SqliteState(tmp_path / "s.db")  # a restart, without closing the first
+    assert again.ledger.seen("l2") and again.ledger.decision("l2") == first

@@ -27,9 +27,15 @@ class EngineDoor:
         self._prefix = uuid.uuid4().hex[:8]
 
     def decide(self, event: Event) -> Decision | None:
-        """The decision on one decoded event (idempotent on its event_id)."""
+        """The decision on one decoded event (idempotent on its event_id).
+
+        State is written through before the answer goes out: a live caller has no later batch to
+        wait for, so a restart must not forget an event that was already answered.
+        """
         with self._lock:
-            return self.engine.process(event)
+            decision = self.engine.process(event)
+            self.engine.state.flush()
+            return decision
 
     def decide_raw(self, raw: bytes) -> Decision | None:
         """Decode one JSON event with the codec (raises `InvalidLine`) and decide it."""
