@@ -30,13 +30,13 @@ from kozaguard.replay import replay
 from kozaguard.sim.cli import run as simulate
 
 BASE = {"attack_rate": 2.0}  # two campaigns a day after warm-up: enough attacks per run to compare
-CONFIGS = {
+CONFIGS = {  # the simulator's default: 24 trading days, the first 20 (a month of history) attack-free
     "default": BASE,
     "relay-heavy": BASE | {"capability_mix": {"password": 0.1, "otp_relay": 0.7, "session": 0.2}},
-    "long-warmup": BASE | {"days": 12, "warmup_days": 8},
+    "short-history": BASE | {"days": 8, "warmup_days": 4},  # what a week of history gives
 }
 ALT_PROFILES = ("default", "sparse", "noisy", "mobile")
-CONFIGS |= {f"alt-{p}": {"altsim": p} for p in ALT_PROFILES}
+CONFIGS |= {f"alt-{p}": {"altsim": p, "days": 24, "warmup_days": 20} for p in ALT_PROFILES}
 ALTSIM = Path(__file__).parent / "altsim"
 
 COLUMNS = (
@@ -66,6 +66,10 @@ def generate(seed: int, customers: int, overrides: dict, folder: Path) -> dict:
             str(customers),
             "--profile",
             overrides["altsim"],
+            "--days",
+            str(overrides["days"]),
+            "--warmup-days",
+            str(overrides["warmup_days"]),
         ]
         subprocess.run(cmd, check=True, capture_output=True)
         return json.loads((folder / "summary.json").read_text())

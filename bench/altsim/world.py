@@ -35,14 +35,19 @@ class Stream:
     meta: dict
 
 
-def build(seed: int, customers: int = 2000, days: int = 8, profile: str = "default") -> Stream:
+def build(
+    seed: int, customers: int = 2000, days: int = 8, profile: str = "default", warmup: int | None = None
+) -> Stream:
     k = get_knobs(profile)
     base = f"altsim:{seed}:{profile}"
     tokyo = clock.tokyo_days(days)
     cal = clock.calendar(tokyo[0], tokyo[-1])
     start_ms = clock.midnight(tokyo[0])
     end_ms = clock.midnight(tokyo[-1]) + clock.DAY + 6 * clock.HOUR
-    from_ms = clock.midnight(tokyo[days // 2]) if days > 1 else start_ms
+    warmup = days // 2 if warmup is None else warmup
+    if not 0 <= warmup < days:
+        raise SystemExit(f"--warmup-days {warmup}: must be at least 0 and less than --days {days}")
+    from_ms = clock.midnight(tokyo[warmup]) if days > 1 else start_ms
     out = Out(start_ms, end_ms)
     tape = Tape(random.Random(base + ":tape"), cal, end_ms, k)
     tape.emit_reference(out, start_ms)

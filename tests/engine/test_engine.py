@@ -89,7 +89,7 @@ def test_one_decision_per_decision_bearing_event():
     got = {d.event_id: d for d in decisions(engine(), stream())}
     # a failed login gets none (no lock); logout and reference data get none
     assert set(got) == {"L1", "B1", "L3", "S1", "B2"}
-    assert got["L1"].decision == "allow" and got["L1"].reasons == ["no_login_history"]
+    assert got["L1"].decision == "challenge" and got["L1"].reasons == ["no_login_history"]
     assert got["L3"].decision == "challenge" and "foreign_ip" in got["L3"].reasons
     assert got["S1"].decision == "hold" and "sell_out_on_risky_session" in got["S1"].reasons
     assert got["B2"].decision in ("hold", "deny")

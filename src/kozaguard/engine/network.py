@@ -102,6 +102,22 @@ def _block_info(ip: str) -> IpInfo:
     return info
 
 
+@lru_cache(maxsize=1 << 16)
+def address_block(ip: str) -> str:
+    """The block an address shares with its neighbours: its /24 (IPv4) or /64 (IPv6).
+
+    A home line keeps its address, or one of its neighbours, for weeks; a provider (an ASN) is shared
+    by millions of customers, attackers' residential proxies among them. A login from a block the
+    account already used is from the same place, not just the same provider.
+
+    >>> address_block("203.0.113.7"), address_block("2001:db8:1:2:3::1")
+    ('203.0.113.0/24', '2001:db8:1:2::/64')
+    """
+    if ":" not in ip:
+        return ip.rpartition(".")[0] + ".0/24"
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
 def _prefix(ip: str) -> str:
     """The address's /16 (IPv4) or /32 (IPv6): a stand-in network where no ASN is known.
 

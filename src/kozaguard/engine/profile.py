@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
-from kozaguard.engine.network import IpInfo
+from kozaguard.engine.network import IpInfo, address_block
 from kozaguard.engine.state import Account
 from kozaguard.events.schema import Action, FactorChange, Login, OrderNew, ProfileChange, Withdrawal
 
@@ -78,4 +78,5 @@ class Profile:
             remember(account.devices, event.device_id, now, self.limit)
         remember(account.user_agents, event.user_agent, now, self.limit)
         remember(account.networks, net.network, now, self.limit)
+        remember(account.blocks, address_block(event.ip), now, self.limit)
         remember(account.countries, net.country, now, self.limit)

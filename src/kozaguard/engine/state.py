@@ -34,7 +34,8 @@ class Account(Struct, kw_only=True):
     devices: dict[str, float] = field(default_factory=dict)
     probation: dict[str, float] = field(default_factory=dict)  # device -> first seen on a risky login
     user_agents: dict[str, float] = field(default_factory=dict)
-    networks: dict[str, float] = field(default_factory=dict)
+    networks: dict[str, float] = field(default_factory=dict)  # providers (ASN names)
+    blocks: dict[str, float] = field(default_factory=dict)  # address blocks (/24, /64): places
     countries: dict[str, float] = field(default_factory=dict)
     login_hours: list[int] = field(default_factory=lambda: [0] * HOURS)
     logins: int = 0

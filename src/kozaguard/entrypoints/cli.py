@@ -169,8 +169,10 @@ def demo(
     out: Annotated[Path, typer.Option(help="Folder for the stream, decisions, state and report.")] = Path(
         "out/demo"
     ),
-    customers: Annotated[int, typer.Option(help="Simulated customers.")] = 3000,
-    days: Annotated[int, typer.Option(help="Trading days (the first ones are attack-free warm-up).")] = 8,
+    customers: Annotated[int, typer.Option(help="Simulated customers.")] = 2000,
+    days: Annotated[
+        int, typer.Option(help="Trading days: all but the last four (at most 20) are attack-free warm-up.")
+    ] = 24,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
 ) -> None:
     """The main job end to end: simulate a brokerage under attack, replay it, score the decisions.

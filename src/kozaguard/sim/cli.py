@@ -49,8 +49,8 @@ def simulate(
     out: Annotated[
         Path, typer.Option("--out", help="Directory for events.jsonl, labels.jsonl, summary.json")
     ] = Path("sim-out"),
-    customers: Annotated[int | None, typer.Option(help="Number of customers (default 3000)")] = None,
-    days: Annotated[int | None, typer.Option(help="Trading days to simulate (default 8)")] = None,
+    customers: Annotated[int | None, typer.Option(help="Number of customers (default 2000)")] = None,
+    days: Annotated[int | None, typer.Option(help="Trading days (default 24; 20 warm-up)")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed: same seed, same bytes (default 1)")] = None,
     attack_rate: Annotated[
         float | None,

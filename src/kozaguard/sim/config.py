@@ -3,8 +3,10 @@
 Defaults give a run of a few thousand customers over a few trading days that finishes in seconds.
 A bad value raises `ConfigError` naming the key and what to write instead.
 
->>> SimConfig().customers, SimConfig().warmup_days
-(3000, 4)
+>>> SimConfig().customers, SimConfig().days, SimConfig().warmup_days
+(2000, 24, 20)
+>>> SimConfig(days=8).warmup_days  # without a value: all days but the last four, at most 20
+4
 >>> parse_mix("password=0.3,otp_relay=0.5,session=0.2", "capability_mix", CAPABILITIES)
 {'password': 0.3, 'otp_relay': 0.5, 'session': 0.2}
 """
@@ -18,6 +20,7 @@ from typing import Any
 
 import msgspec
 
+WARMUP_DAYS = 20
 CAPABILITIES = ("password", "otp_relay", "session")
 HABITS = ("long_term", "nisa", "active_trader", "small_cap_speculator", "foreign_investor")
 FACTOR_CHOICES = ("none", "email_otp", "sms", "totp", "passkey")
@@ -30,11 +33,11 @@ class ConfigError(ValueError):
 class SimConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Simulator settings. Every key can be set in the TOML file given to `--config`."""
 
-    customers: int = 3000
-    days: int = 8
+    customers: int = 2000
+    days: int = 24
     seed: int = 1
     start_date: str = "2025-04-07"
-    warmup_days: int = 4
+    warmup_days: int | None = None  # resolved in __post_init__: never None afterwards
     quiet_days: int = 1
     attack_rate: float = 1.0
     capability_mix: dict[str, float] = msgspec.field(
@@ -74,6 +77,12 @@ class SimConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     factor_change_rate: float = 0.002
     quote_sample: int = 150
     broker_domain: str = "sbisec.co.jp"
+
+    def __post_init__(self) -> None:
+        """A month of history (20 trading days) before the first attack, as a broker's engine has
+        from years of logins; fewer when the run is short, so that three attack days remain."""
+        if self.warmup_days is None:
+            self.warmup_days = max(0, min(WARMUP_DAYS, self.days - self.quiet_days - 3))
 
     @property
     def start(self) -> date:

@@ -27,10 +27,21 @@ def test_new_device_on_the_home_network_is_noticed_not_challenged():
     assert d.score >= 0.4  # enough to scrutinise what the session does
 
 
-def test_account_without_login_history_is_not_challenged_for_novelty():
+def test_new_device_on_the_home_provider_but_elsewhere_is_challenged():
+    # same provider (ASN) as home, another address block: a residential proxy looks like this
+    d = judge(NewDevice(), [*history(), login(at(5, 9), ip="126.200.1.2", device_id=None)])
+    assert (d.decision, d.factor, d.reasons) == ("challenge", "otp", ["new_device"])
+
+
+def test_new_device_next_to_the_home_address_is_the_same_place():
+    d = judge(NewDevice(), [*history(), login(at(5, 9), ip="126.10.20.99", device_id=None)])
+    assert d.decision == "allow" and d.reasons == ["device_cookie_missing"]
+
+
+def test_first_login_of_an_account_without_history_is_challenged():
     first = [e for e in history() if not isinstance(e, Login)]
-    d = judge(NewDevice(), [*first, login(at(5, 9), **ABROAD)])
-    assert d.decision == "allow" and d.reasons == ["no_login_history"] and d.score >= 0.4
+    d = judge(NewDevice(), [*first, login(at(5, 9), **HOME)])
+    assert (d.decision, d.factor, d.reasons) == ("challenge", "otp", ["no_login_history"])
 
 
 def test_device_first_seen_on_a_risky_login_stays_on_probation():

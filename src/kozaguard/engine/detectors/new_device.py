@@ -1,14 +1,16 @@
 """A login from a device this account has never used.
 
-Taken-over accounts are entered from the attacker's own browser: a device cookie the account has
-never shown. How much that says depends on what else is familiar:
+A stolen password is used from the attacker's own browser: a device cookie the account has never
+shown. Whoever holds only the password cannot answer a one-time code, so an unrecognised device
+is asked for one (device authentication, as brokers did from 2025), unless the login comes from a
+*place* the customer uses, an address block (/24, /64) of an earlier login, not merely the same
+provider, which millions share, attackers' residential proxies among them:
 
-- a cleared cookie on a familiar browser and network is the customer: a little risk;
-- a new device on a network the customer uses (a new phone on the home line) is likely his: risk
-  enough to scrutinise what the session does, and a notice, but no challenge;
-- a new device on a new network asks for a code;
-- an account with no login history yet gives nothing to compare: the session carries risk, so large
-  or unusual actions on it are held, but the login is not challenged for novelty alone;
+- a cleared cookie on a familiar browser from a familiar place is the customer: a little risk;
+- a new device from a familiar place (a new phone on the home line) is likely his: risk enough to
+  scrutinise what the session does, and a notice, but no challenge;
+- a new device anywhere else asks for a code, and so does the first login of an account with no
+  login history: nothing is familiar, and a dormant account is what a stolen password opens;
 - a device first seen on a risky login stays on probation for a few days: a one-time code proves
   little against real-time phishing, so its sessions keep the risk of that first login.
 """
@@ -16,6 +18,7 @@ never shown. How much that says depends on what else is familiar:
 from __future__ import annotations
 
 from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.network import address_block
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, Login
 
@@ -39,10 +42,9 @@ class NewDevice(Detector):
                 return Finding(Outcome.ALLOW, 0.5, ("device_on_probation",))
             return None
         if not account.logins:
-            return Finding(Outcome.ALLOW, 0.45, ("no_login_history",), _NOTIFY)
-        known_network = ctx.net.network in account.networks
-        if known_network and event.user_agent in account.user_agents:
-            return Finding(Outcome.ALLOW, 0.15, ("device_cookie_missing",))
-        if known_network:
+            return Finding(Outcome.CHALLENGE_OTP, 0.45, ("no_login_history",), _NOTIFY)
+        if address_block(event.ip) in account.blocks:
+            if event.user_agent in account.user_agents:
+                return Finding(Outcome.ALLOW, 0.15, ("device_cookie_missing",))
             return Finding(Outcome.ALLOW, 0.4, ("new_device",), _NOTIFY)
         return Finding(Outcome.CHALLENGE_OTP, 0.5, ("new_device",), _NOTIFY)
