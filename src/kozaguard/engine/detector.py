@@ -42,13 +42,13 @@ class Context:
         return self._risk
 
     def _session_risk(self) -> float:
-        s, net, changed = self.session, self.net, self.account.changed
+        s, net = self.session, self.net
         if s is None:
             return 0.0
         risk = s.risk
         if net is not None and net.network != s.network and net.network not in self.account.networks:
             risk = max(risk, 0.5)
-        if changed and any(self.since(changed.get(f)) < CONTACT_CHANGE_SECONDS for f in ("email", "phone")):
+        if self.account.contacts_changed(self.now, CONTACT_CHANGE_SECONDS):
             risk = min(1.0, risk + 0.3)
         return risk
 

@@ -32,10 +32,7 @@ class Policy:
         False
         """
         channels = {f for f in account.factors if f != "passkey"} | {"email_otp"}
-        for field, channel in OTP_CHANNEL.items():
-            when = account.changed.get(field)
-            if when is not None and now - when < self.contact_seconds:
-                channels.discard(channel)
+        channels -= {OTP_CHANNEL[f] for f in account.contacts_changed(now, self.contact_seconds)}
         return bool(channels)
 
     def combine(self, findings: list[Finding], account: Account, now: float):

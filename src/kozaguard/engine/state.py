@@ -18,6 +18,7 @@ K = TypeVar("K")
 R = TypeVar("R")
 
 HOURS = 24
+CONTACTS = ("email", "phone")
 
 
 class Account(Struct, kw_only=True):
@@ -49,6 +50,16 @@ class Account(Struct, kw_only=True):
     changed: dict[str, float] = field(default_factory=dict)  # profile field or "factor" -> when
     reports: dict[str, float] = field(default_factory=dict)  # customer.report kind -> when
     first_seen: float | None = None
+
+    def contacts_changed(self, now: float, seconds: float) -> list[str]:
+        """The registered contacts (`email`, `phone`) changed in the `seconds` before `now`: what
+        attackers change first, so that notices and one-time codes stop reaching the victim.
+
+        >>> Account(account_id="a", changed={"email": 0.0, "address": 0.0}).contacts_changed(3600.0, 86400)
+        ['email']
+        """
+        changed = self.changed
+        return [f for f in CONTACTS if f in changed and now - changed[f] < seconds] if changed else []
 
 
 class Session(Struct, kw_only=True):

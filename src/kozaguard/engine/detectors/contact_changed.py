@@ -22,9 +22,7 @@ class ContactChanged(Detector):
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         if isinstance(event, Login) and event.result != "password_ok":
             return None
-        if not ctx.account.changed:
-            return None
-        changed = [f for f in ("email", "phone") if ctx.since(ctx.account.changed.get(f)) < self.seconds]
+        changed = ctx.account.contacts_changed(ctx.now, self.seconds)
         if not changed:
             return None
         return Finding(Outcome.ALLOW, 0.3, tuple(f"{f}_changed_recently" for f in changed))

@@ -21,8 +21,7 @@ class CoolingOff(Detector):
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         assert isinstance(event, Withdrawal)
-        changed = ctx.account.changed
-        recent = [f for f in ("email", "phone") if ctx.since(changed.get(f)) < self.seconds]
+        recent = ctx.account.contacts_changed(ctx.now, self.seconds)
         if not recent:
             return None
         return Finding(
