@@ -47,6 +47,8 @@ def stream(customers: int, days: int) -> Path:
             str(customers),
             "--days",
             str(days),
+            "--warmup-days",
+            "4",
             "--seed",
             "7",
             "--out",
