@@ -27,7 +27,7 @@ def test_selling_out_on_a_risky_session_is_held():
     assert d.decision == "hold" and d.reasons == ["sell_out_on_risky_session"]
 
 
-def test_selling_part_is_not_a_sell_out():
+def test_a_small_first_sale_on_a_risky_session_is_held_too():
     d = run(
         [
             *history(),
@@ -35,7 +35,12 @@ def test_selling_part_is_not_a_sell_out():
             sell(at(3, 9, 1), "7203", 100, session_id="R1", **ABROAD),
         ]
     )
-    assert d.decision == "allow"
+    assert d.decision == "hold" and d.reasons == ["sale_on_risky_session"]
+
+
+def test_selling_part_from_home_is_ordinary():
+    d = run([*history(), sell(at(3, 9, 1), "7203", 100, session_id="H3", **HOME)])
+    assert d.decision == "allow" and d.reasons == []
 
 
 def test_an_email_change_today_tips_a_new_phone_session_over():

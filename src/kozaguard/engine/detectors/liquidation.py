@@ -1,8 +1,10 @@
-"""Selling (nearly) everything of a holding on a session that opened with risk.
+"""Selling holdings on a session that opened with risk.
 
-Attackers sell the victim's holdings to fund the pump buys. A customer selling out from a familiar
-device is ordinary (a retiree cashing in); the same sale on a session whose login was risky — a new
-device, a foreign or hosting network — is held for review.
+Attackers sell the victim's holdings to fund the pump buys: all of a holding at once, or a small
+part first to see whether the sale goes through. A customer selling out from a familiar device is
+ordinary (a retiree cashing in); any sale on a session whose login was risky (a device first seen
+and passed only with a one-time code, which a real-time phishing site relays; a foreign or hosting
+network) is held until the customer confirms it.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ class Liquidation(Detector):
         if event.side != "sell":
             return None
         held = ctx.account.positions.get(event.symbol, 0.0)
-        if held <= 0 or event.qty < self.share * held:
+        if held <= 0:
             return None
+        sell_out = event.qty >= self.share * held
         if ctx.session_risk() >= self.risky:
-            return Finding(Outcome.HOLD, 0.7, ("sell_out_on_risky_session",), ("notify_customer",))
-        return Finding(Outcome.ALLOW, 0.1, ("sell_out",))
+            reason = "sell_out_on_risky_session" if sell_out else "sale_on_risky_session"
+            return Finding(Outcome.HOLD, 0.7, (reason,), ("notify_customer",))
+        return Finding(Outcome.ALLOW, 0.1, ("sell_out",)) if sell_out else None

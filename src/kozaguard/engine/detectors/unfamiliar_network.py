@@ -3,7 +3,8 @@
 Takeovers in 2025 came from foreign hosting and from proxies; customers log in from home and mobile
 networks in Japan. A foreign or hosting network the account has never used asks for a code — unless
 the login comes from the customer's own known device and browser (a traveller, a VPN user), which
-only adds risk. A new network in Japan alone is ordinary (mobile lines, a new provider).
+only adds half the risk: his session is not a stranger's, and his sales are not held for it. A new
+network in Japan alone is ordinary (mobile lines, a new provider).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class UnfamiliarNetwork(Detector):
         if not reasons:
             return None
         own_client = event.device_id in account.devices and event.user_agent in account.user_agents
+        if own_client:  # a traveller or a VPN user on his own device: weighed, not challenged
+            return Finding(Outcome.ALLOW, min(score, 0.8) / 2, tuple(reasons))
         strong = "foreign_ip" in reasons or "hosting_network" in reasons
-        outcome = Outcome.CHALLENGE_OTP if strong and not own_client else Outcome.ALLOW
+        outcome = Outcome.CHALLENGE_OTP if strong else Outcome.ALLOW
         return Finding(outcome, min(score, 0.8), tuple(reasons))
