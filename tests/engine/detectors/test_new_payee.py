@@ -49,3 +49,11 @@ def test_new_destination_after_a_bank_change_on_a_risky_session_is_held_a_known_
 
 def test_customer_at_home_with_a_new_bank_is_not_held():
     assert run([withdraw("H3", "B-NEW", **HOME)]).decision == "allow"
+
+
+def test_new_destination_after_a_bank_change_waits_unless_a_passkey_confirmed_it():
+    change = ev("profile.change", at(3, 9, 5), session_id="H3", field="bank_account", **HOME)
+    d = run([change, withdraw("H3", "B-NEW", **HOME)])  # the change passed a one-time code at best
+    assert d.decision == "hold" and d.reasons == ["new_payee_without_passkey"]
+    passkey = ev("auth.factor", at(2, 9, 5), session_id="H2", factor="passkey", action="enrolled", **HOME)
+    assert run([passkey, change, withdraw("H3", "B-NEW", **HOME)]).decision == "allow"
