@@ -75,6 +75,7 @@ class Session(Struct, kw_only=True):
     opened_at: float
     by_login: bool = True
     risk: float = 0.0  # the login's risk score: a risky session makes its orders riskier
+    sold_jpy: float = 0.0  # sales ordered on this session so far, in yen
 
 
 class Symbol(Struct, kw_only=True):

@@ -48,10 +48,15 @@ def order_value(order: OrderNew, state: State) -> float:
     return state.yen(sym.currency if sym else "JPY", order.qty * price)
 
 
-def account_value(account: Account, state: State) -> float:
-    """Cash plus holdings at their latest prices, in yen."""
-    total = max(account.cash_jpy, 0.0)
+def holdings_value(account: Account, state: State) -> float:
+    """The holdings at their latest prices, in yen."""
+    total = 0.0
     for symbol, qty in account.positions.items():
         sym = state.symbols.get(symbol)
         total += state.yen(sym.currency if sym else "JPY", qty * price_of(sym))
     return total
+
+
+def account_value(account: Account, state: State) -> float:
+    """Cash plus holdings at their latest prices, in yen."""
+    return max(account.cash_jpy, 0.0) + holdings_value(account, state)
