@@ -77,11 +77,10 @@ def scenario():
         ),
         buy(at(15, 9, 13), "9999", 100, 85, session_id="NEVER", **ABROAD),
     ]
-    for i in range(4):
-        out += [
-            login(at(15, 10, i), account_id=f"V{i}", session_id=f"v{i}", **HOME),
-            buy(at(15, 10, 10 + i), "9999", 5000, 100, account_id=f"V{i}", session_id=f"v{i}", **HOME),
-        ]
+    out += [  # hijacked sessions (never seen logging in) pumping the thin symbol
+        buy(at(15, 10, 10 + i), "9999", 5000, 100, account_id=f"V{i}", session_id=f"v{i}", **HOME)
+        for i in range(4)
+    ]
     return out
 
 

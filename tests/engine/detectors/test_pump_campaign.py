@@ -3,14 +3,14 @@ from scenarios import HOME, history, judge
 from streams import at, buy, login
 
 
-def buyers(n, limit=100):
+def buyers(n, limit=100, session=None):
+    """`n` accounts buying the thin symbol; by default on sessions never seen logging in (stolen)."""
     events = []
     for i in range(n):
         acct = f"V{i}"
-        events += [
-            login(at(3, 9, i), account_id=acct, session_id=f"s{i}", **HOME),
-            buy(at(3, 9, 10 + i), "9999", 5000, limit, account_id=acct, session_id=f"s{i}", **HOME),
-        ]
+        if session == "own":  # each customer's own session, opened without doubt
+            events.append(login(at(3, 9, i), account_id=acct, session_id=f"s{i}", **HOME))
+        events.append(buy(at(3, 9, 10 + i), "9999", 5000, limit, account_id=acct, session_id=f"s{i}", **HOME))
     return events
 
 
@@ -24,3 +24,8 @@ def test_third_account_buying_above_market_is_held_and_symbol_restricted():
 
 def test_buyers_at_the_market_are_not_a_campaign():
     assert judge(PumpCampaign(accounts=3), [*history(), *buyers(5, limit=85)]).decision == "allow"
+
+
+def test_customers_on_their_own_sessions_are_not_a_campaign():
+    d = judge(PumpCampaign(accounts=3), [*history(), *buyers(5, session="own")])
+    assert d.decision == "allow" and d.actions == []

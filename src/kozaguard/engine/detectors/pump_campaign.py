@@ -1,9 +1,12 @@
-"""Many accounts buying the same symbol above the market within hours: a pump campaign.
+"""Many doubtful sessions buying the same symbol above the market within hours: a pump campaign.
 
 In 2025 hijacked accounts bought the same thin symbol within minutes to hours while the attackers'
 own account sold into the spike. When enough distinct accounts buy one symbol at a premium within a
-window, the buy is held and the symbol restricted (買付停止), as brokers did; later buys are denied
-until staff lift the restriction.
+window, each from a session that carries some doubt (a risky login, a move to an unknown network, a
+session never seen logging in), the buy is held and the symbol restricted (買付停止), as brokers did;
+later buys are denied until staff lift the restriction. Customers on sessions they opened without
+doubt are not counted: eager buyers of a rising stock are not a campaign, and a restriction on
+their evidence would deny every later buyer of it.
 """
 
 from __future__ import annotations
@@ -19,8 +22,15 @@ class PumpCampaign(Detector):
     assesses = (OrderNew,)
     observes = (OrderNew,)
 
-    def __init__(self, accounts: int = 3, window_hours: float = 6.0, min_premium: float = 0.03) -> None:
+    def __init__(
+        self, accounts: int = 3, window_hours: float = 6.0, min_premium: float = 0.03, doubt: float = 0.2
+    ) -> None:
         self.accounts, self.window, self.min_premium = accounts, window_hours * 3600, min_premium
+        self.doubt = doubt
+
+    def _doubtful(self, ctx: Context) -> bool:
+        s = ctx.session
+        return s is not None and (not s.by_login or ctx.session_risk() >= self.doubt)
 
     def _buyers(self, event: OrderNew, ctx: Context) -> list:
         key = "buyers:" + event.symbol
@@ -41,7 +51,7 @@ class PumpCampaign(Detector):
             return None
         if sym.restricted:
             return Finding(Outcome.DENY, 0.8, ("symbol_restricted",))
-        if premium(event, sym) < self.min_premium:
+        if premium(event, sym) < self.min_premium or not self._doubtful(ctx):
             return None
         others = {a for _, a in self._buyers(event, ctx) if a != event.account_id}
         if len(others) + 1 < self.accounts:
@@ -58,7 +68,7 @@ class PumpCampaign(Detector):
         if event.side != "buy":
             return
         sym = ctx.state.symbols.get(event.symbol)
-        if sym is None or premium(event, sym) < self.min_premium:
+        if sym is None or premium(event, sym) < self.min_premium or not self._doubtful(ctx):
             return
         buyers = self._buyers(event, ctx)
         buyers.append([ctx.now, event.account_id])
