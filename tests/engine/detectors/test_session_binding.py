@@ -28,3 +28,12 @@ def test_session_opened_before_the_stream_is_checked_against_known_clients():
     assert judge(SessionBinding(), [*history(), unknown]).decision == "deny"
     known = ev("cash.withdrawal", at(5, 9), session_id="OLD", amount_jpy=10_000, bank_account_id="B", **HOME)
     assert judge(SessionBinding(), [*history(), known]).decision == "allow"
+
+
+def test_session_turning_up_on_another_network_a_day_later_is_denied():
+    # same browser and cookie (copied by an infostealer), another provider, the next day
+    late = sell(at(4, 10), "7203", 100, session_id="H3", device_id="d-home", ip="2400:4050::1")
+    d = judge(SessionBinding(), [*history(), late])
+    assert d.decision == "deny" and d.reasons == ["stale_session_moved"]
+    soon = sell(at(3, 8, 5), "7203", 100, session_id="H3", device_id="d-home", ip="2400:4050::1")
+    assert judge(SessionBinding(), [*history(), soon]).reasons == ["session_network_changed"]

@@ -3,7 +3,9 @@
 Infostealers lift session cookies; the attacker's orders then arrive on the victim's session with no
 login, from another IP and browser. A browser does not change its user agent or device cookie in the
 middle of a session, so such an action is denied; a move to another country is challenged.
-A session whose login the stream never showed is checked against the account's known clients.
+A stolen cookie is also replayed late: a session that turns up on another network many hours after
+its login is denied (the customer logs in again). A session whose login the stream never showed is
+checked against the account's known clients.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ _CASE = ("notify_customer", "open_case")
 class SessionBinding(Detector):
     name = "session_binding"
     assesses = (FactorChange, ProfileChange, Withdrawal, OrderNew)
+
+    def __init__(self, stale_hours: float = 12.0) -> None:
+        self.stale = stale_hours * 3600
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         assert isinstance(event, Action)
@@ -35,5 +40,7 @@ class SessionBinding(Detector):
         if net.country != s.country:
             return Finding(Outcome.CHALLENGE_OTP, 0.6, ("session_country_changed",))
         if net.network != s.network:
+            if ctx.now - s.opened_at > self.stale:
+                return Finding(Outcome.DENY, 0.8, ("stale_session_moved",), _CASE)
             return Finding(Outcome.ALLOW, 0.1, ("session_network_changed",))
         return None
