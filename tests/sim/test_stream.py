@@ -140,10 +140,12 @@ def test_attackers_buy_the_target_above_the_market_within_the_window(stream):
 
 
 def test_victims_holdings_really_get_sold(stream):
+    """The attacker sells every holding the victim has and has not already offered for sale."""
     victims, _ = _attack_accounts(stream.summary)
     victim_accounts = set(victims.values())
     held: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     sold: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    offered: dict[str, tuple[str, str, float]] = {}  # the customer's open sell orders: id -> (acct, sym, qty)
     first_attack: dict[str, dict[str, float]] = {}
     targets = {c["target"] for c in stream.summary["campaigns"]}
     for e in stream.events:
@@ -156,9 +158,21 @@ def test_victims_holdings_really_get_sold(stream):
                 held[account][p.symbol] += p.qty
         elif isinstance(e, Fill) and e.event_id not in stream.labels:
             held[account][e.symbol] += e.qty if e.side == "buy" else -e.qty
+            if e.order_id in offered:
+                a, sym, qty = offered.pop(e.order_id)
+                if qty > e.qty:
+                    offered[e.order_id] = (a, sym, qty - e.qty)
+        elif isinstance(e, OrderNew) and e.event_id not in stream.labels and e.side == "sell":
+            offered[e.order_id] = (account, e.symbol, e.qty)
+        elif tag == "order.cancel":
+            offered.pop(e.order_id, None)
         elif isinstance(e, OrderNew) and e.event_id in stream.labels:
             if account not in first_attack:
-                first_attack[account] = {s: q for s, q in held[account].items() if q > 0 and s not in targets}
+                free = dict(held[account])
+                for a, sym, qty in offered.values():
+                    if a == account:
+                        free[sym] = free.get(sym, 0.0) - qty
+                first_attack[account] = {s: q for s, q in free.items() if q > 0 and s not in targets}
             if e.side == "sell":
                 sold[account][e.symbol] += e.qty
     assert first_attack
