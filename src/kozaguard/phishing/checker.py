@@ -53,6 +53,8 @@ from kozaguard.phishing.lexicon import (
     WEAK,
     Lexicon,
     Signals,
+    TypoEntry,
+    TypoPlans,
     common_words,
     default_lexicon,
 )
@@ -123,8 +125,6 @@ _SPLIT_WORDS = re.compile(r"[.\-_]+")
 _NUMBERED = re.compile(r"(?:[a-z]-?\d{1,4}$)|(?:^\d{1,4}-?[a-z])")
 _VOWELS = frozenset("aeiou")
 _CACHE_LIMIT = 200_000
-#: Tokens this long are matched with up to two edits (one for shorter ones).
-LONG_TOKEN = 9
 
 
 def _looks_random(label: str) -> bool:
@@ -174,6 +174,15 @@ def _looks_random_slow(s: str) -> bool:
     return False
 
 
+def _plan(plans: TypoPlans, pair: str, n: int) -> tuple[TypoEntry, ...]:
+    """The typo plan (:func:`~kozaguard.phishing.lexicon.typo_plans`) for a word of ``n`` letters
+    whose first or last two letters are ``pair``."""
+    per_length = plans.get(pair)
+    if per_length is None:
+        return ()
+    return per_length[n] if n < len(per_length) else per_length[-1]
+
+
 def _span_in_label(label: str, offset: int, length: int) -> tuple[int, int]:
     """Map a span of a label with separators removed back onto the label with them."""
     seen = 0
@@ -209,7 +218,6 @@ class Checker:
         self._parents: dict[str, _Parent | None] = {}
         self._plain: dict[tuple[str, ...], _HostFindings] = {}
         self._psl_names = _psl_walk()
-        self._plans: dict[tuple[int, str, int], tuple[tuple[str, int, int, bool], ...]] = {}
         self._suffix_tags = self.lexicon.suffix_tags
         self._keywords = self.lexicon.signals.phishing_keywords
         # Phishing words of four letters or more, anywhere in a label ("sbisec-loginpage").
@@ -712,26 +720,6 @@ class Checker:
                     evidence.setdefault(info.brand, []).append(R.OFFICIAL_HOST_EMBEDDED)
                     break
 
-    def _typo_plan(self, side: int, pair: str, n: int) -> tuple[tuple[str, int, int, bool], ...]:
-        """The typo targets starting (``side`` 0) or ending (1) with ``pair`` that a word of ``n``
-        letters can be a typo of, in index order: ``(target, its length, edits allowed, close)``;
-        ``close`` when the whole word is compared, else the word is longer and must be the target
-        glued to affix words."""
-        key = (side, pair, n)
-        plan = self._plans.get(key)
-        if plan is None:
-            bucket = (self.lexicon.typo_by_suffix if side else self.lexicon.typo_by_prefix).get(pair, ())
-            entries = []
-            for t in bucket:
-                m = len(t)
-                k = 2 if m >= LONG_TOKEN else 1
-                if abs(n - m) <= k:
-                    entries.append((t, m, k, True))
-                elif n > m + k:
-                    entries.append((t, m, k, False))
-            plan = self._plans[key] = tuple(entries)
-        return plan
-
     def _typo_targets(self, word: str) -> tuple[tuple[str, bool], ...]:
         """Tokens ``word`` is one edit away from: ``(token, whole)``; ``whole`` is False when the
         typo is glued to affix words ("sbisecclogin").
@@ -748,7 +736,7 @@ class Checker:
         if word not in lex.token_info:
             affix = lex.folded_affix_re
             ends_affixed = starts_affixed = None
-            for t, m, k, close in self._typo_plan(0, word[:2], n):
+            for t, m, k, close in _plan(lex.typo_by_prefix, word[:2], n):
                 if close:
                     if OSA.distance(word, t, score_cutoff=k) <= k:
                         found[t] = True
@@ -761,7 +749,7 @@ class Checker:
                         if affix.fullmatch(word, cut) and OSA.distance(word[:cut], t, score_cutoff=k) <= k:
                             found.setdefault(t, False)
                             break
-            for t, m, k, close in self._typo_plan(1, word[-2:], n):
+            for t, m, k, close in _plan(lex.typo_by_suffix, word[-2:], n):
                 if close:
                     if OSA.distance(word, t, score_cutoff=k) <= k:
                         found[t] = True

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -42,6 +42,8 @@ _GENERIC_PATH_WORDS = frozenset(
 
 #: A strong token this long counts even inside a longer word ("xxrakutensecurities").
 SUBSTRING_MIN_LEN = 9
+#: Tokens this long are matched with up to two edits (one for shorter ones).
+LONG_TOKEN = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +116,47 @@ class TokenInfo:
     plain: str  # the token before look-alike folding
 
 
-def _deletions(word: str) -> list[str]:
-    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+#: One typo target as a word of a given length meets it: ``(target, its length, edits allowed, close)``.
+TypoEntry = tuple[str, int, int, bool]
+#: Typo entries by pair of letters, then by word length.
+TypoPlans = dict[str, tuple[tuple[TypoEntry, ...], ...]]
+
+
+def typo_plans(targets: Iterable[str], pair_of: Callable[[str], str]) -> TypoPlans:
+    """For each pair of letters, the typo targets it starts (or ends) with, worked out per word length.
+
+    ``plans[pair][n]`` lists, in target order, the targets a word of ``n`` letters can be a typo of:
+    ``close`` when the lengths differ by no more than the edits allowed (the whole word is compared),
+    else the word is longer and can only be the target glued to affix words. A target longer than
+    the word by more than the edits allowed is left out. The last plan serves every longer word.
+
+    >>> plans = typo_plans(["sbisec"], lambda key: key[:2])
+    >>> plans["sb"][6], plans["sb"][-1], plans["sb"][4]
+    ((('sbisec', 6, 1, True),), (('sbisec', 6, 1, False),), ())
+    """
+    buckets: dict[str, list[str]] = {}
+    for key in sorted(targets):
+        buckets.setdefault(pair_of(key), []).append(key)
+    longest = max((len(key) + edits_allowed(key) + 1 for key in targets), default=0)
+    plans = {}
+    for pair, bucket in buckets.items():
+        per_length = []
+        for n in range(longest + 1):
+            entries = []
+            for key in bucket:
+                m, k = len(key), edits_allowed(key)
+                if abs(n - m) <= k:
+                    entries.append((key, m, k, True))
+                elif n > m + k:
+                    entries.append((key, m, k, False))
+            per_length.append(tuple(entries))
+        plans[pair] = tuple(per_length)
+    return plans
+
+
+def edits_allowed(target: str) -> int:
+    """Edits a typo may make in a target: two from :data:`LONG_TOKEN` letters on, else one."""
+    return 2 if len(target) >= LONG_TOKEN else 1
 
 
 @cache
@@ -222,7 +263,6 @@ class Lexicon:
 
     # -- typos --------------------------------------------------------------------------------------
     def _build_fuzzy(self) -> None:
-        index: dict[str, set[str]] = {}
         targets: dict[str, list[TokenInfo]] = {}
         for key, infos in self.token_info.items():
             kinds = {i.kind for i in infos}
@@ -231,20 +271,12 @@ class Lexicon:
             if not (long_strong or long_label):
                 continue
             targets[key] = [i for i in infos if i.kind in (STRONG, DOMAIN_LABEL)]
-            for variant in (key, *_deletions(key)):
-                index.setdefault(variant, set()).add(key)
-        self.fuzzy_index = {k: tuple(sorted(v)) for k, v in index.items()}
         self.fuzzy_targets = targets
-        by_prefix: dict[str, list[str]] = {}
-        by_suffix: dict[str, list[str]] = {}
-        for key in sorted(targets):
-            by_prefix.setdefault(key[:2], []).append(key)
-            by_suffix.setdefault(key[-2:], []).append(key)
-        self.typo_by_prefix = {k: tuple(v) for k, v in by_prefix.items()}
-        self.typo_by_suffix = {k: tuple(v) for k, v in by_suffix.items()}
-        lengths = [len(k) for k in targets]
-        self.fuzzy_min = min(lengths) - 1
-        self.fuzzy_max = max(lengths) + 1
+        #: Typo plans by the first (last) two letters of a word, then by its length: see
+        #: :func:`typo_plans`.
+        self.typo_by_prefix = typo_plans(targets, lambda key: key[:2])
+        self.typo_by_suffix = typo_plans(targets, lambda key: key[-2:])
+        self.fuzzy_min = min(len(k) for k in targets) - 1
         self.not_typos = {skeleton(w) for b in self.registry for w in b.not_typos}
 
     # -- Japanese brand names -------------------------------------------------------------------
