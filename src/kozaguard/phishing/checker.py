@@ -353,12 +353,12 @@ class Checker:
         sk = skeleton(head)
         lex = self.lexicon
         if "-" in sk or "_" in sk:
-            if lex.token_re.search(sk.replace("-", "").replace("_", "") + parent[1]) is not None:
+            if next(lex.token_scan(sk.replace("-", "").replace("_", "") + parent[1]), None) is not None:
                 return None
             if len(sk) >= lex.fuzzy_min and self._may_be_typo(sk):
                 return None
         else:
-            if lex.token_re.search(sk + parent[1]) is not None:
+            if next(lex.token_scan(sk + parent[1]), None) is not None:
                 return None
             if (
                 len(sk) >= lex.fuzzy_min
@@ -462,7 +462,7 @@ class Checker:
             s = s[dot + 1 :]
         sk = skeleton(name)
         flat = sk.replace(".", "").replace("-", "").replace("_", "")
-        if lex.token_re.search(flat) is not None:
+        if next(lex.token_scan(flat), None) is not None:
             return self._base_parent_slow(name, reg, suffix)
         labels = sk.split(".")
         reg_idx = max(len(labels) - suffix.count(".") - 2, 0)
@@ -589,7 +589,7 @@ class Checker:
         flat = sk.replace(".", "").replace("-", "").replace("_", "")
         # Every brand token, official host and Japanese name contains a token: one search over the
         # flattened host rules most hosts out before the finer passes.
-        if lex.token_re.search(flat) is not None:
+        if next(lex.token_scan(flat), None) is not None:
             raw_labels = raw.split(".") if len(raw) == len(sk) else labels
             self._find_tokens(labels, raw_labels, reg_idx, evidence)
             self._find_embedded(sk, evidence)
@@ -611,12 +611,12 @@ class Checker:
             if any(_NUMBERED.search(lab) for lab in host.split(".")[: reg_idx + 1]):
                 context.append(R.NUMBERED_LABEL)
         check = host.split(".")[: reg_idx + 1] if evidence else host.split(".")[reg_idx : reg_idx + 1]
-        token_re = lex.token_re
+        token_scan = lex.token_scan
         for lab in check:
             if lab.startswith("xn--") or len(lab) < 6:
                 continue
             # Brand tokens ("smbcnikko") read as random letters; judge the other words only.
-            words = [w for w in re.split(r"[-_]+", lab) if not token_re.search(skeleton(w))]
+            words = [w for w in re.split(r"[-_]+", lab) if next(token_scan(skeleton(w)), None) is None]
             if any(_looks_random(w) for w in words):
                 context.append(R.RANDOM_LABEL)
                 break
@@ -702,7 +702,7 @@ class Checker:
             return
         # "sbi.sec.co.jp", "nom.ura.co.jp": a token or official host cut by a dot.
         flat = dotted.replace(".", "")
-        if lex.token_re.search(flat) is None:
+        if next(lex.token_scan(flat), None) is None:
             return
         cuts = []
         total = 0

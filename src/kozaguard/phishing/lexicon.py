@@ -17,10 +17,12 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+import ahocorasick
 
 from kozaguard.phishing.brands import Brand, BrandRegistry, default_registry
 from kozaguard.phishing.glyphs import loose_skeleton, skeleton
@@ -105,6 +107,25 @@ def trie_regex(words: Iterable[str]) -> str:
         return body
 
     return "(?:" + emit(trie) + ")"
+
+
+def token_scanner(words: Iterable[str]) -> Callable[[str], Iterator[tuple[int, str]]]:
+    """``scan(text)``: every occurrence of ``words`` in ``text``, as ``(end index, word)``.
+
+    An Aho-Corasick automaton (``pyahocorasick``): one pass in C over the text, whatever the number
+    of words, where a regular expression tries the words at every position.
+
+    >>> scan = token_scanner(["sbi", "sbisec"])
+    >>> list(scan("my-sbisec")), next(scan("daiwa"), None)
+    ([(5, 'sbi'), (8, 'sbisec')], None)
+    """
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    if not len(automaton):
+        return lambda text: iter(())
+    automaton.make_automaton()
+    return automaton.iter
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +245,8 @@ class Lexicon:
 
         def add(token: str, brand: str, kind: str) -> None:
             key = skeleton(token)
+            if not key:
+                return  # a token of separators only ("-") names nothing
             entries = info.setdefault(key, [])
             if not any(e.brand == brand and e.kind == kind for e in entries):
                 entries.append(TokenInfo(brand, kind, token))
@@ -247,6 +270,10 @@ class Lexicon:
         order = {STRONG: 0, EMBEDDED: 0, DOMAIN_LABEL: 1, WEAK: 2}
         self.token_info = {k: sorted(v, key=lambda e: order[e.kind]) for k, v in info.items()}
         self.token_re = re.compile(trie_regex(self.token_info))
+        #: ``token_scan(text)`` iterates over the tokens in a folded, separator-free text, as
+        #: ``(end index, token)``; ``next(token_scan(text), None)`` says in one pass in C whether
+        #: there is any, the gate that rules out most hosts.
+        self.token_scan = token_scanner(self.token_info)
 
     def token_hits(self, text: str) -> list[TokenInfo]:
         """Every brand token in a folded, hyphen-free text (for tests and tools)."""
