@@ -122,6 +122,8 @@ _UNSET: Any = object()
 _HOSTING_KINDS = frozenset({R.ABUSED_HOSTING, R.DYNAMIC_DNS, R.TRANSLATION_PROXY})
 
 _SPLIT_WORDS = re.compile(r"[.\-_]+")
+#: Splits a label into its words (``re.split`` with a pattern string looks the pattern up each call).
+_SPLIT_LABEL = re.compile(r"[-_]+").split
 _NUMBERED = re.compile(r"(?:[a-z]-?\d{1,4}$)|(?:^\d{1,4}-?[a-z])")
 _VOWELS = frozenset("aeiou")
 _CACHE_LIMIT = 200_000
@@ -310,7 +312,7 @@ class Checker:
         brand_score = 0.0
         codes: list[str] = []
         for candidate, found in evidence.items():
-            ranked = sorted(set(found), key=lambda c: -weights[c])
+            ranked = sorted(set(found), key=weights.__getitem__, reverse=True)
             value = weights[ranked[0]] + 0.2 * sum(weights[c] for c in ranked[1:])
             if value > brand_score:
                 brand, brand_score, codes = candidate, value, ranked
@@ -360,10 +362,11 @@ class Checker:
         else:
             if next(lex.token_scan(sk + parent[1]), None) is not None:
                 return None
+            # A label without separators is its own only typo candidate (see _may_be_typo).
             if (
                 len(sk) >= lex.fuzzy_min
                 and (sk[:2] in lex.typo_by_prefix or sk[-2:] in lex.typo_by_suffix)
-                and self._may_be_typo(sk)
+                and self._typo_targets(sk)
             ):
                 return None
         plain = parent[3]
@@ -477,7 +480,7 @@ class Checker:
         cheap = suffix in cheap_tlds or suffix.rpartition(".")[2] in cheap_tlds
         kw = not self._keywords.isdisjoint(_SPLIT_WORDS.split(name))
         lab = name.split(".")[reg_idx]
-        rnd = len(lab) >= 6 and any(_looks_random(w) for w in re.split(r"[-_]+", lab))
+        rnd = len(lab) >= 6 and any(_looks_random(w) for w in _SPLIT_LABEL(lab))
         if name not in self._hosts:
             # The name itself, as a host: the findings of a child of the name's parent.
             context = []
@@ -527,7 +530,7 @@ class Checker:
         lex = self.lexicon
         lo = lex.fuzzy_min
         if "-" in label or "_" in label:
-            words = re.split(r"[-_]+", label)
+            words = _SPLIT_LABEL(label)
             candidates = [label.replace("-", "").replace("_", ""), *(w for w in words if len(w) >= lo)]
         else:
             candidates = [label]
@@ -616,7 +619,7 @@ class Checker:
             if lab.startswith("xn--") or len(lab) < 6:
                 continue
             # Brand tokens ("smbcnikko") read as random letters; judge the other words only.
-            words = [w for w in re.split(r"[-_]+", lab) if next(token_scan(skeleton(w)), None) is None]
+            words = [w for w in _SPLIT_LABEL(lab) if next(token_scan(skeleton(w)), None) is None]
             if any(_looks_random(w) for w in words):
                 context.append(R.RANDOM_LABEL)
                 break
@@ -782,7 +785,7 @@ class Checker:
             if len(label) < lo:
                 continue
             if "-" in label or "_" in label:
-                words = re.split(r"[-_]+", label)
+                words = _SPLIT_LABEL(label)
                 if any(i.kind != WEAK for w in words for i in lex.token_info.get(w, ())):
                     continue  # the brand is spelt right in this label; "nomura-re" is no typo
                 compact = label.replace("-", "").replace("_", "")
