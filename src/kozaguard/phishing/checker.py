@@ -109,7 +109,8 @@ class _HostFindings:
     brand: str | None  # owner of the official/group domain
     evidence: dict[str, list[str]]  # brand -> brand-evidence codes found in the host
     context: tuple[str, ...]
-    # Outcome by path, for a host with no brand evidence (its result depends on nothing else).
+    # Outcome by path, once worked out (a URL without userinfo depends on nothing else); None for
+    # official hosts, whose outcome is fixed.
     outcomes: dict[str, _Outcome] | None = None
 
 
@@ -272,7 +273,7 @@ class Checker:
             return CheckResult(url, Verdict.OFFICIAL, findings.brand, 0.0, (findings.official,))
         outcomes = findings.outcomes
         if outcomes is not None and not userinfo:
-            # No brand in the host: the result depends only on its context and the path.
+            # The result depends only on the host's findings and the path.
             done = outcomes.get(path)
             if done is None:
                 r = self._conclude_uncached(url, findings, path, userinfo)
@@ -625,7 +626,7 @@ class Checker:
                 break
         if not evidence:
             return self._plain_findings(tuple(context))
-        return _HostFindings(None, None, evidence, tuple(context))
+        return _HostFindings(None, None, evidence, tuple(context), {})
 
     def _bounded(self, label: str, start: int, end: int) -> bool:
         """True if ``label[start:end]`` is a word of the label, give or take glued affix words or digits."""
