@@ -334,10 +334,10 @@ class Checker:
     def _compose(self, host: str) -> _HostFindings | None:
         """Findings for ``label.parent`` from what is known of ``parent``, or None to read the host whole.
 
-        Exact only where the host cannot name a brand: no brand token anywhere in it (one regex
-        search over the whole folded host), and no label near a typo target. Then its findings are
-        the parent's context (suffix list, hosting, cheap TLD, random registered label) plus what the
-        new label adds (depth, phishing words).
+        Exact only where the host cannot name a brand: no brand token anywhere in it (one
+        Aho-Corasick pass over the whole folded host), and no label near a typo target. Then its
+        findings are the parent's context (suffix list, hosting, cheap TLD, random registered label)
+        plus what the new label adds (depth, phishing words).
         """
         head, _, rest = host.partition(".")
         parent = self._parents.get(rest, _UNSET)
