@@ -157,11 +157,12 @@ def typo_plans(targets: Iterable[str], pair_of: Callable[[str], str]) -> TypoPla
     >>> plans["sb"][6], plans["sb"][-1], plans["sb"][4]
     ((('sbisec', 6, 1, True),), (('sbisec', 6, 1, False),), ())
     """
+    keys = sorted(targets)
     buckets: dict[str, list[str]] = {}
-    for key in sorted(targets):
+    for key in keys:
         buckets.setdefault(pair_of(key), []).append(key)
-    longest = max((len(key) + edits_allowed(key) + 1 for key in targets), default=0)
-    plans = {}
+    longest = max((len(key) + edits_allowed(key) + 1 for key in keys), default=0)
+    plans: TypoPlans = {}
     for pair, bucket in buckets.items():
         per_length = []
         for n in range(longest + 1):
