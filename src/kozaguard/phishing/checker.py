@@ -38,6 +38,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import unquote
 
+import msgspec
 from rapidfuzz.distance import OSA
 
 from kozaguard.phishing import reasons as R
@@ -52,6 +53,8 @@ from kozaguard.phishing.lexicon import (
     WEAK,
     Lexicon,
     Signals,
+    TypoEntry,
+    TypoPlans,
     common_words,
     default_lexicon,
 )
@@ -69,9 +72,11 @@ class Verdict(StrEnum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """The outcome for one URL. ``error`` is set (and verdict ``unknown``) when it could not be read."""
+class CheckResult(msgspec.Struct, frozen=True, gc=False):
+    """The outcome for one URL. ``error`` is set (and verdict ``unknown``) when it could not be read.
+
+    A frozen msgspec struct: built in C, since one is made for every URL checked.
+    """
 
     url: str
     verdict: Verdict
@@ -98,31 +103,14 @@ class CheckResult:
 _Outcome = tuple[Verdict, str | None, float, tuple[str, ...]]
 
 
-_new_result = object.__new__
-_SET_URL, _SET_VERDICT, _SET_BRAND, _SET_SCORE, _SET_REASONS, _SET_ERROR = (
-    CheckResult.__dict__[name].__set__ for name in ("url", "verdict", "brand", "score", "reasons", "error")
-)
-
-
-def _result(url: str, done: _Outcome) -> CheckResult:
-    """``CheckResult(url, *done)`` without the frozen dataclass's ``__init__`` (the hot path)."""
-    r = _new_result(CheckResult)
-    _SET_URL(r, url)
-    _SET_VERDICT(r, done[0])
-    _SET_BRAND(r, done[1])
-    _SET_SCORE(r, done[2])
-    _SET_REASONS(r, done[3])
-    _SET_ERROR(r, None)
-    return r
-
-
 @dataclass(frozen=True, slots=True)
 class _HostFindings:
     official: str | None  # OFFICIAL_DOMAIN / BRAND_GROUP_DOMAIN, or None
     brand: str | None  # owner of the official/group domain
     evidence: dict[str, list[str]]  # brand -> brand-evidence codes found in the host
     context: tuple[str, ...]
-    # Outcome by path, for a host with no brand evidence (its result depends on nothing else).
+    # Outcome by path, once worked out (a URL without userinfo depends on nothing else); None for
+    # official hosts, whose outcome is fixed.
     outcomes: dict[str, _Outcome] | None = None
 
 
@@ -135,11 +123,11 @@ _UNSET: Any = object()
 _HOSTING_KINDS = frozenset({R.ABUSED_HOSTING, R.DYNAMIC_DNS, R.TRANSLATION_PROXY})
 
 _SPLIT_WORDS = re.compile(r"[.\-_]+")
+#: Splits a label into its words (``re.split`` with a pattern string looks the pattern up each call).
+_SPLIT_LABEL = re.compile(r"[-_]+").split
 _NUMBERED = re.compile(r"(?:[a-z]-?\d{1,4}$)|(?:^\d{1,4}-?[a-z])")
 _VOWELS = frozenset("aeiou")
 _CACHE_LIMIT = 200_000
-#: Tokens this long are matched with up to two edits (one for shorter ones).
-LONG_TOKEN = 9
 
 
 def _looks_random(label: str) -> bool:
@@ -189,6 +177,15 @@ def _looks_random_slow(s: str) -> bool:
     return False
 
 
+def _plan(plans: TypoPlans, pair: str, n: int) -> tuple[TypoEntry, ...]:
+    """The typo plan (:func:`~kozaguard.phishing.lexicon.typo_plans`) for a word of ``n`` letters
+    whose first or last two letters are ``pair``."""
+    per_length = plans.get(pair)
+    if per_length is None:
+        return ()
+    return per_length[n] if n < len(per_length) else per_length[-1]
+
+
 def _span_in_label(label: str, offset: int, length: int) -> tuple[int, int]:
     """Map a span of a label with separators removed back onto the label with them."""
     seen = 0
@@ -224,7 +221,6 @@ class Checker:
         self._parents: dict[str, _Parent | None] = {}
         self._plain: dict[tuple[str, ...], _HostFindings] = {}
         self._psl_names = _psl_walk()
-        self._plans: dict[tuple[int, str, int], tuple[tuple[str, int, int, bool], ...]] = {}
         self._suffix_tags = self.lexicon.suffix_tags
         self._keywords = self.lexicon.signals.phishing_keywords
         # Phishing words of four letters or more, anywhere in a label ("sbisec-loginpage").
@@ -254,7 +250,7 @@ class Checker:
                 if outcomes is not None:
                     done = outcomes.get(path)
                     if done is not None:
-                        return _result(url, done)
+                        return CheckResult(url, done[0], done[1], done[2], done[3])
                 return self._conclude(url, findings, path, "")
         try:
             parsed = parse_url(url)
@@ -277,7 +273,7 @@ class Checker:
             return CheckResult(url, Verdict.OFFICIAL, findings.brand, 0.0, (findings.official,))
         outcomes = findings.outcomes
         if outcomes is not None and not userinfo:
-            # No brand in the host: the result depends only on its context and the path.
+            # The result depends only on the host's findings and the path.
             done = outcomes.get(path)
             if done is None:
                 r = self._conclude_uncached(url, findings, path, userinfo)
@@ -285,7 +281,7 @@ class Checker:
                     outcomes.clear()
                 outcomes[path] = (r.verdict, r.brand, r.score, r.reasons)
                 return r
-            return _result(url, done)
+            return CheckResult(url, done[0], done[1], done[2], done[3])
         return self._conclude_uncached(url, findings, path, userinfo)
 
     def _conclude_uncached(self, url: str, findings: _HostFindings, path: str, userinfo: str) -> CheckResult:
@@ -317,7 +313,7 @@ class Checker:
         brand_score = 0.0
         codes: list[str] = []
         for candidate, found in evidence.items():
-            ranked = sorted(set(found), key=lambda c: -weights[c])
+            ranked = sorted(set(found), key=weights.__getitem__, reverse=True)
             value = weights[ranked[0]] + 0.2 * sum(weights[c] for c in ranked[1:])
             if value > brand_score:
                 brand, brand_score, codes = candidate, value, ranked
@@ -338,10 +334,10 @@ class Checker:
     def _compose(self, host: str) -> _HostFindings | None:
         """Findings for ``label.parent`` from what is known of ``parent``, or None to read the host whole.
 
-        Exact only where the host cannot name a brand: no brand token anywhere in it (one regex
-        search over the whole folded host), and no label near a typo target. Then its findings are
-        the parent's context (suffix list, hosting, cheap TLD, random registered label) plus what the
-        new label adds (depth, phishing words).
+        Exact only where the host cannot name a brand: no brand token anywhere in it (one
+        Aho-Corasick pass over the whole folded host), and no label near a typo target. Then its
+        findings are the parent's context (suffix list, hosting, cheap TLD, random registered label)
+        plus what the new label adds (depth, phishing words).
         """
         head, _, rest = host.partition(".")
         parent = self._parents.get(rest, _UNSET)
@@ -360,17 +356,18 @@ class Checker:
         sk = skeleton(head)
         lex = self.lexicon
         if "-" in sk or "_" in sk:
-            if lex.token_re.search(sk.replace("-", "").replace("_", "") + parent[1]) is not None:
+            if next(lex.token_scan(sk.replace("-", "").replace("_", "") + parent[1]), None) is not None:
                 return None
             if len(sk) >= lex.fuzzy_min and self._may_be_typo(sk):
                 return None
         else:
-            if lex.token_re.search(sk + parent[1]) is not None:
+            if next(lex.token_scan(sk + parent[1]), None) is not None:
                 return None
+            # A label without separators is its own only typo candidate (see _may_be_typo).
             if (
                 len(sk) >= lex.fuzzy_min
                 and (sk[:2] in lex.typo_by_prefix or sk[-2:] in lex.typo_by_suffix)
-                and self._may_be_typo(sk)
+                and self._typo_targets(sk)
             ):
                 return None
         plain = parent[3]
@@ -469,7 +466,7 @@ class Checker:
             s = s[dot + 1 :]
         sk = skeleton(name)
         flat = sk.replace(".", "").replace("-", "").replace("_", "")
-        if lex.token_re.search(flat) is not None:
+        if next(lex.token_scan(flat), None) is not None:
             return self._base_parent_slow(name, reg, suffix)
         labels = sk.split(".")
         reg_idx = max(len(labels) - suffix.count(".") - 2, 0)
@@ -484,7 +481,7 @@ class Checker:
         cheap = suffix in cheap_tlds or suffix.rpartition(".")[2] in cheap_tlds
         kw = not self._keywords.isdisjoint(_SPLIT_WORDS.split(name))
         lab = name.split(".")[reg_idx]
-        rnd = len(lab) >= 6 and any(_looks_random(w) for w in re.split(r"[-_]+", lab))
+        rnd = len(lab) >= 6 and any(_looks_random(w) for w in _SPLIT_LABEL(lab))
         if name not in self._hosts:
             # The name itself, as a host: the findings of a child of the name's parent.
             context = []
@@ -534,7 +531,7 @@ class Checker:
         lex = self.lexicon
         lo = lex.fuzzy_min
         if "-" in label or "_" in label:
-            words = re.split(r"[-_]+", label)
+            words = _SPLIT_LABEL(label)
             candidates = [label.replace("-", "").replace("_", ""), *(w for w in words if len(w) >= lo)]
         else:
             candidates = [label]
@@ -596,7 +593,7 @@ class Checker:
         flat = sk.replace(".", "").replace("-", "").replace("_", "")
         # Every brand token, official host and Japanese name contains a token: one search over the
         # flattened host rules most hosts out before the finer passes.
-        if lex.token_re.search(flat) is not None:
+        if next(lex.token_scan(flat), None) is not None:
             raw_labels = raw.split(".") if len(raw) == len(sk) else labels
             self._find_tokens(labels, raw_labels, reg_idx, evidence)
             self._find_embedded(sk, evidence)
@@ -618,18 +615,18 @@ class Checker:
             if any(_NUMBERED.search(lab) for lab in host.split(".")[: reg_idx + 1]):
                 context.append(R.NUMBERED_LABEL)
         check = host.split(".")[: reg_idx + 1] if evidence else host.split(".")[reg_idx : reg_idx + 1]
-        token_re = lex.token_re
+        token_scan = lex.token_scan
         for lab in check:
             if lab.startswith("xn--") or len(lab) < 6:
                 continue
             # Brand tokens ("smbcnikko") read as random letters; judge the other words only.
-            words = [w for w in re.split(r"[-_]+", lab) if not token_re.search(skeleton(w))]
+            words = [w for w in _SPLIT_LABEL(lab) if next(token_scan(skeleton(w)), None) is None]
             if any(_looks_random(w) for w in words):
                 context.append(R.RANDOM_LABEL)
                 break
         if not evidence:
             return self._plain_findings(tuple(context))
-        return _HostFindings(None, None, evidence, tuple(context))
+        return _HostFindings(None, None, evidence, tuple(context), {})
 
     def _bounded(self, label: str, start: int, end: int) -> bool:
         """True if ``label[start:end]`` is a word of the label, give or take glued affix words or digits."""
@@ -709,7 +706,7 @@ class Checker:
             return
         # "sbi.sec.co.jp", "nom.ura.co.jp": a token or official host cut by a dot.
         flat = dotted.replace(".", "")
-        if lex.token_re.search(flat) is None:
+        if next(lex.token_scan(flat), None) is None:
             return
         cuts = []
         total = 0
@@ -727,26 +724,6 @@ class Checker:
                     evidence.setdefault(info.brand, []).append(R.OFFICIAL_HOST_EMBEDDED)
                     break
 
-    def _typo_plan(self, side: int, pair: str, n: int) -> tuple[tuple[str, int, int, bool], ...]:
-        """The typo targets starting (``side`` 0) or ending (1) with ``pair`` that a word of ``n``
-        letters can be a typo of, in index order: ``(target, its length, edits allowed, close)``;
-        ``close`` when the whole word is compared, else the word is longer and must be the target
-        glued to affix words."""
-        key = (side, pair, n)
-        plan = self._plans.get(key)
-        if plan is None:
-            bucket = (self.lexicon.typo_by_suffix if side else self.lexicon.typo_by_prefix).get(pair, ())
-            entries = []
-            for t in bucket:
-                m = len(t)
-                k = 2 if m >= LONG_TOKEN else 1
-                if abs(n - m) <= k:
-                    entries.append((t, m, k, True))
-                elif n > m + k:
-                    entries.append((t, m, k, False))
-            plan = self._plans[key] = tuple(entries)
-        return plan
-
     def _typo_targets(self, word: str) -> tuple[tuple[str, bool], ...]:
         """Tokens ``word`` is one edit away from: ``(token, whole)``; ``whole`` is False when the
         typo is glued to affix words ("sbisecclogin").
@@ -763,7 +740,7 @@ class Checker:
         if word not in lex.token_info:
             affix = lex.folded_affix_re
             ends_affixed = starts_affixed = None
-            for t, m, k, close in self._typo_plan(0, word[:2], n):
+            for t, m, k, close in _plan(lex.typo_by_prefix, word[:2], n):
                 if close:
                     if OSA.distance(word, t, score_cutoff=k) <= k:
                         found[t] = True
@@ -776,7 +753,7 @@ class Checker:
                         if affix.fullmatch(word, cut) and OSA.distance(word[:cut], t, score_cutoff=k) <= k:
                             found.setdefault(t, False)
                             break
-            for t, m, k, close in self._typo_plan(1, word[-2:], n):
+            for t, m, k, close in _plan(lex.typo_by_suffix, word[-2:], n):
                 if close:
                     if OSA.distance(word, t, score_cutoff=k) <= k:
                         found[t] = True
@@ -809,7 +786,7 @@ class Checker:
             if len(label) < lo:
                 continue
             if "-" in label or "_" in label:
-                words = re.split(r"[-_]+", label)
+                words = _SPLIT_LABEL(label)
                 if any(i.kind != WEAK for w in words for i in lex.token_info.get(w, ())):
                     continue  # the brand is spelt right in this label; "nomura-re" is no typo
                 compact = label.replace("-", "").replace("_", "")

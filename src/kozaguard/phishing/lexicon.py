@@ -1,9 +1,11 @@
 """Everything the checker looks up, compiled once from the brand registry and the signal lists.
 
 Matching a brand must cost little per URL, so the words are compiled ahead: all brand tokens into
-one trie-shaped regular expression (one pass over the host, whatever the number of brands), every
-official host into another, and the tokens' one-deletion neighbourhoods into a dict so that typos
-are found with a handful of look-ups instead of an edit distance per token.
+an Aho-Corasick automaton (one pass in C over the host says whether it holds any, whatever the
+number of brands: the gate that rules most hosts out) and a trie-shaped regular expression (to find
+where they are in the few hosts that hold one), every official host into another such expression,
+and the typo targets into plans by their first or last two letters and by word length, so that a
+word is compared (in C, by rapidfuzz) only with the few targets it can be a typo of.
 
 >>> lex = default_lexicon()
 >>> sorted({t.brand for t in lex.token_hits("sbisec")})
@@ -17,10 +19,12 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+import ahocorasick
 
 from kozaguard.phishing.brands import Brand, BrandRegistry, default_registry
 from kozaguard.phishing.glyphs import loose_skeleton, skeleton
@@ -42,6 +46,8 @@ _GENERIC_PATH_WORDS = frozenset(
 
 #: A strong token this long counts even inside a longer word ("xxrakutensecurities").
 SUBSTRING_MIN_LEN = 9
+#: Tokens this long are matched with up to two edits (one for shorter ones).
+LONG_TOKEN = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +111,25 @@ def trie_regex(words: Iterable[str]) -> str:
     return "(?:" + emit(trie) + ")"
 
 
+def token_scanner(words: Iterable[str]) -> Callable[[str], Iterator[tuple[int, str]]]:
+    """``scan(text)``: every occurrence of ``words`` in ``text``, as ``(end index, word)``.
+
+    An Aho-Corasick automaton (``pyahocorasick``): one pass in C over the text, whatever the number
+    of words, where a regular expression tries the words at every position.
+
+    >>> scan = token_scanner(["sbi", "sbisec"])
+    >>> list(scan("my-sbisec")), next(scan("daiwa"), None)
+    ([(5, 'sbi'), (8, 'sbisec')], None)
+    """
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    if not len(automaton):
+        return lambda text: iter(())
+    automaton.make_automaton()
+    return automaton.iter
+
+
 @dataclass(frozen=True, slots=True)
 class TokenInfo:
     """What a matched token means: which brand, how strong, and its plain spelling."""
@@ -114,8 +139,48 @@ class TokenInfo:
     plain: str  # the token before look-alike folding
 
 
-def _deletions(word: str) -> list[str]:
-    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+#: One typo target as a word of a given length meets it: ``(target, its length, edits allowed, close)``.
+TypoEntry = tuple[str, int, int, bool]
+#: Typo entries by pair of letters, then by word length.
+TypoPlans = dict[str, tuple[tuple[TypoEntry, ...], ...]]
+
+
+def typo_plans(targets: Iterable[str], pair_of: Callable[[str], str]) -> TypoPlans:
+    """For each pair of letters, the typo targets it starts (or ends) with, worked out per word length.
+
+    ``plans[pair][n]`` lists, in target order, the targets a word of ``n`` letters can be a typo of:
+    ``close`` when the lengths differ by no more than the edits allowed (the whole word is compared),
+    else the word is longer and can only be the target glued to affix words. A target longer than
+    the word by more than the edits allowed is left out. The last plan serves every longer word.
+
+    >>> plans = typo_plans(["sbisec"], lambda key: key[:2])
+    >>> plans["sb"][6], plans["sb"][-1], plans["sb"][4]
+    ((('sbisec', 6, 1, True),), (('sbisec', 6, 1, False),), ())
+    """
+    keys = sorted(targets)
+    buckets: dict[str, list[str]] = {}
+    for key in keys:
+        buckets.setdefault(pair_of(key), []).append(key)
+    longest = max((len(key) + edits_allowed(key) + 1 for key in keys), default=0)
+    plans: TypoPlans = {}
+    for pair, bucket in buckets.items():
+        per_length = []
+        for n in range(longest + 1):
+            entries = []
+            for key in bucket:
+                m, k = len(key), edits_allowed(key)
+                if abs(n - m) <= k:
+                    entries.append((key, m, k, True))
+                elif n > m + k:
+                    entries.append((key, m, k, False))
+            per_length.append(tuple(entries))
+        plans[pair] = tuple(per_length)
+    return plans
+
+
+def edits_allowed(target: str) -> int:
+    """Edits a typo may make in a target: two from :data:`LONG_TOKEN` letters on, else one."""
+    return 2 if len(target) >= LONG_TOKEN else 1
 
 
 @cache
@@ -183,6 +248,8 @@ class Lexicon:
 
         def add(token: str, brand: str, kind: str) -> None:
             key = skeleton(token)
+            if not key:
+                return  # a token of separators only ("-") names nothing
             entries = info.setdefault(key, [])
             if not any(e.brand == brand and e.kind == kind for e in entries):
                 entries.append(TokenInfo(brand, kind, token))
@@ -206,6 +273,10 @@ class Lexicon:
         order = {STRONG: 0, EMBEDDED: 0, DOMAIN_LABEL: 1, WEAK: 2}
         self.token_info = {k: sorted(v, key=lambda e: order[e.kind]) for k, v in info.items()}
         self.token_re = re.compile(trie_regex(self.token_info))
+        #: ``token_scan(text)`` iterates over the tokens in a folded, separator-free text, as
+        #: ``(end index, token)``; ``next(token_scan(text), None)`` says in one pass in C whether
+        #: there is any, the gate that rules out most hosts.
+        self.token_scan = token_scanner(self.token_info)
 
     def token_hits(self, text: str) -> list[TokenInfo]:
         """Every brand token in a folded, hyphen-free text (for tests and tools)."""
@@ -222,7 +293,6 @@ class Lexicon:
 
     # -- typos --------------------------------------------------------------------------------------
     def _build_fuzzy(self) -> None:
-        index: dict[str, set[str]] = {}
         targets: dict[str, list[TokenInfo]] = {}
         for key, infos in self.token_info.items():
             kinds = {i.kind for i in infos}
@@ -231,20 +301,12 @@ class Lexicon:
             if not (long_strong or long_label):
                 continue
             targets[key] = [i for i in infos if i.kind in (STRONG, DOMAIN_LABEL)]
-            for variant in (key, *_deletions(key)):
-                index.setdefault(variant, set()).add(key)
-        self.fuzzy_index = {k: tuple(sorted(v)) for k, v in index.items()}
         self.fuzzy_targets = targets
-        by_prefix: dict[str, list[str]] = {}
-        by_suffix: dict[str, list[str]] = {}
-        for key in sorted(targets):
-            by_prefix.setdefault(key[:2], []).append(key)
-            by_suffix.setdefault(key[-2:], []).append(key)
-        self.typo_by_prefix = {k: tuple(v) for k, v in by_prefix.items()}
-        self.typo_by_suffix = {k: tuple(v) for k, v in by_suffix.items()}
-        lengths = [len(k) for k in targets]
-        self.fuzzy_min = min(lengths) - 1
-        self.fuzzy_max = max(lengths) + 1
+        #: Typo plans by the first (last) two letters of a word, then by its length: see
+        #: :func:`typo_plans`.
+        self.typo_by_prefix = typo_plans(targets, lambda key: key[:2])
+        self.typo_by_suffix = typo_plans(targets, lambda key: key[-2:])
+        self.fuzzy_min = min(len(k) for k in targets) - 1
         self.not_typos = {skeleton(w) for b in self.registry for w in b.not_typos}
 
     # -- Japanese brand names -------------------------------------------------------------------
