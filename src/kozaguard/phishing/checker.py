@@ -313,7 +313,9 @@ class Checker:
         brand_score = 0.0
         codes: list[str] = []
         for candidate, found in evidence.items():
-            ranked = sorted(set(found), key=weights.__getitem__, reverse=True)
+            ranked = sorted(
+                dict.fromkeys(found), key=weights.__getitem__, reverse=True
+            )  # ties keep the order found
             value = weights[ranked[0]] + 0.2 * sum(weights[c] for c in ranked[1:])
             if value > brand_score:
                 brand, brand_score, codes = candidate, value, ranked
