@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import msgspec
 
 from kozaguard.events.codec import decode_event
-from kozaguard.events.schema import Event
+from kozaguard.events.schema import ACTION_TYPES, Event
 
 JST = timezone(timedelta(hours=9))
 _ids = itertools.count(1)
@@ -27,21 +27,12 @@ CTX = {
     "device_id": "d-home",
     "channel": "web",
 }
-ACTIONS = {
-    "auth.login",
-    "auth.logout",
-    "auth.factor",
-    "profile.change",
-    "cash.withdrawal",
-    "order.new",
-    "order.cancel",
-}
 
 
 def ev(type_: str, ts: str | None = None, **fields) -> Event:
     """One decoded event; actions get the default session context unless overridden."""
     data = {"type": type_, "event_id": fields.pop("event_id", f"e{next(_ids)}"), "ts": ts or at()}
-    if type_ in ACTIONS:
+    if type_ in ACTION_TYPES:
         data.update(CTX)
     data.update(fields)
     return decode_event(msgspec.json.encode(data))

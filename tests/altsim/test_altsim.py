@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kozaguard.events.codec import read_events, read_labels
+from kozaguard.events.schema import ACTION_TYPES
 
 ALTSIM = Path(__file__).resolve().parents[2] / "bench" / "altsim"
 if str(ALTSIM) not in sys.path:
@@ -30,15 +31,6 @@ def stream(profile: str, seed: int):
 
 
 PROFILES = ["default", "sparse", "noisy", "mobile"]
-CTX_TYPES = {
-    "auth.login",
-    "auth.logout",
-    "auth.factor",
-    "profile.change",
-    "cash.withdrawal",
-    "order.new",
-    "order.cancel",
-}
 
 
 def _write(profile: str, seed: int, tmp: Path) -> Path:
@@ -110,7 +102,7 @@ def test_labels_cover_exactly_the_attackers_events(profile, tmp_path):
     labelled_orders = {}
     for eid, lab in labels.items():
         e = by_id[eid]
-        assert e["type"] in CTX_TYPES | {"order.fill"}, e
+        assert e["type"] in ACTION_TYPES | {"order.fill"}, e
         assert lab.capability == attacks[lab.attack_id]["capability"]
         acct_of[lab.attack_id].add(e["account_id"])
         if e["type"] == "order.new":
@@ -184,7 +176,7 @@ def _moving_sessions(profile):
     s = stream(profile, 1)
     per = defaultdict(list)
     for e in s.events:
-        if e["type"] in CTX_TYPES and e["event_id"] not in s.truth:
+        if e["type"] in ACTION_TYPES and e["event_id"] not in s.truth:
             per[e["session_id"]].append(e)
     multi = [v for v in per.values() if len(v) >= 2]
     moving = [v for v in multi if len({e["ip"] for e in v}) > 1]

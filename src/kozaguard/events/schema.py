@@ -195,6 +195,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in AnyEvent.__args__  # type: ignore[attr-defined]
 }
 
+ACTION_TYPES = frozenset(tag for tag, cls in EVENT_TYPES.items() if issubclass(cls, Action))
+"""The `type`s of events a person causes, which carry the session context (spec: *ctx*)."""
+
 DECISION_BEARING = (Login, FactorChange, ProfileChange, Withdrawal, OrderNew)
 """Types whose events get a decision (a failed login only when it locks the account)."""
 
