@@ -26,7 +26,7 @@ def test_file_to_file(every, tmp_path):
     assert run.returncode == 0, run.stderr
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     assert [d["event_id"] for d in lines] == ["l2", "x1", "p1", "o1", "o3", "c2"]
-    assert b"replay: 20 events, 6 decisions" in run.stderr
+    assert b"replay: 24 events, 6 decisions" in run.stderr
 
 
 def test_pipe_to_pipe_gives_the_same_decisions(every, tmp_path):

@@ -19,7 +19,7 @@ json_values = st.recursive(
 )
 
 
-OPTIONAL = {"device_id", "limit_price", "order_ids", "url", "text", "isin"}
+OPTIONAL = {"staff_id", "reason", "event_ids", "device_id", "limit_price", "order_ids", "url", "text", "isin"}
 
 
 @settings(max_examples=300, deadline=None)

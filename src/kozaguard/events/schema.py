@@ -171,6 +171,50 @@ class CustomerReport(Event, tag="customer.report", **_EVENT):
     text: str | None = None
 
 
+# Additions to v1: what kozaguard's own services and staff decide, so every part sees the same state.
+UnlockedBy = Literal["recovery_code", "staff", "expiry"]
+ReviewOutcome = Literal["released", "rejected"]
+RestrictionAction = Literal["imposed", "lifted"]
+RestrictedBy = Literal["engine", "staff", "expiry"]
+Finding = Literal["unauthorized", "not_unauthorized"]
+
+
+class AccountUnlocked(Event, tag="account.unlocked", **_EVENT):
+    """A locked account was unlocked: by a recovery code, by staff, or because the lock expired."""
+
+    account_id: NonEmpty
+    by: UnlockedBy
+    staff_id: str | None = None
+
+
+class ReviewDecided(Event, tag="review.decided", **_EVENT):
+    """Staff reviewed a held action: `released` proceeds as if allowed from this time."""
+
+    account_id: NonEmpty
+    reviewed_event_id: NonEmpty
+    outcome: ReviewOutcome
+    staff_id: NonEmpty
+
+
+class SymbolRestriction(Event, tag="symbol.restriction", **_EVENT):
+    """Buys of `symbol` stopped (`imposed`) or allowed again (`lifted`)."""
+
+    symbol: NonEmpty
+    action: RestrictionAction
+    by: RestrictedBy
+    staff_id: str | None = None
+    reason: str | None = None
+
+
+class CaseConcluded(Event, tag="case.concluded", **_EVENT):
+    """What staff confirmed about an account's case: a label the engine may learn from."""
+
+    account_id: NonEmpty
+    finding: Finding
+    event_ids: list[str] | None = None
+    staff_id: str | None = None
+
+
 AnyEvent = (
     Instrument
     | MarketQuote
@@ -188,12 +232,22 @@ AnyEvent = (
     | Fill
     | Deposit
     | CustomerReport
+    | AccountUnlocked
+    | ReviewDecided
+    | SymbolRestriction
+    | CaseConcluded
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__struct_config__.tag: cls  # type: ignore[misc]
     for cls in AnyEvent.__args__  # type: ignore[attr-defined]
 }
+
+ADDITION_TYPES = frozenset(("account.unlocked", "review.decided", "symbol.restriction", "case.concluded"))
+"""The optional types kozaguard's own services and staff add to v1 (a v1 stream need not have them)."""
+
+V1_TYPES = frozenset(EVENT_TYPES) - ADDITION_TYPES
+"""The `type`s of the original v1 contract, which every generator may write."""
 
 ACTION_TYPES = frozenset(tag for tag, cls in EVENT_TYPES.items() if issubclass(cls, Action))
 """The `type`s of events a person causes, which carry the session context (spec: *ctx*)."""
