@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the checked-in sample data and the shared/ spec folder."""
+"""Shared fixtures: the path to the checked-in sample data."""
 
 from __future__ import annotations
 

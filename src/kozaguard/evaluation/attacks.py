@@ -2,7 +2,7 @@
 
 An attack is the set of labelled events sharing an `attack_id`, plus the fills of its orders.
 Damage starts at its first fill or withdrawal. It is *stopped* when one of its events before that
-gets a decision the attacker cannot get past (shared/spec/events.md, "How a stream is scored").
+gets a decision the attacker cannot get past (docs/evaluation.md).
 """
 
 from __future__ import annotations

@@ -385,7 +385,7 @@ def evaluate(
     *,
     sources: Sources = Sources(),
 ) -> Report:
-    """Score `decisions` on `events` against `labels` (shared/spec/events.md, "How a stream is scored").
+    """Score `decisions` on `events` against `labels` (docs/evaluation.md).
 
     Each input may be plain structs or the codec's numbered tuples (`read_events`, `read_labels`,
     `read_decisions`), whose line numbers then appear in messages. Friction counts only customer

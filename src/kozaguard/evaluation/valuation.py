@@ -1,4 +1,4 @@
-"""What an attacker's fills and withdrawals cost the customer, in yen (shared/spec/compensation.md).
+"""What an attacker's fills and withdrawals cost the customer, in yen (docs/evaluation.md, "Valuation").
 
 A fill is valued twice: at its own time (price in the instrument's currency, converted with the
 latest `fx.rate` then) and at `T`, the stream's last close (converted with the last rate seen).

@@ -1,4 +1,4 @@
-"""The v1 event, decision and label types (shared/spec/events.md) as msgspec structs.
+"""The v1 event, decision and label types (docs/events.md) as msgspec structs.
 
 One struct per event `type`, tagged on the `type` field, so a single decoder validates every line in
 C. Unknown extra fields are accepted and ignored; the raw line is what the event log keeps.

@@ -3,7 +3,7 @@
 Rules from the FSA supervisory guideline and the 2025 phishing wave: a notice never carries a login
 link or any URL (customers are taught that a message with a link is phishing), it tells the
 customer what happened and when, and what to do if it was not them, using the words of the
-industry (see shared/glossary.md). `ensure_no_link` is enforced here and again by every notifier.
+industry. `ensure_no_link` is enforced here and again by every notifier.
 """
 
 from __future__ import annotations
