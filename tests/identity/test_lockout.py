@@ -1,4 +1,4 @@
-"""Lockout: N consecutive failures lock; only verification unlocks; the customer is told."""
+"""Lockout in the identity service: failures lock temporarily, the customer is told, answers stay uniform."""
 
 from __future__ import annotations
 
@@ -6,50 +6,59 @@ from dataclasses import replace
 
 import pytest
 
-from kozaguard.identity import lockout
-from kozaguard.identity.errors import AccountLocked, FactorRejected
+from kozaguard.account_security.lock import LockPolicy, LockStatus, UnlockRoute
+from kozaguard.identity.errors import AccountLocked, Conflict, FactorRejected
+from kozaguard.identity.models import LoginContext
 from kozaguard.identity.service import IdentityService
 
 PASSWORD = "kumo-hashiru-7-sakana"
+STRANGER = LoginContext(ip="203.0.113.9", user_agent="curl/8", device_id="attacker")
 
 
-def test_pure_counter(clock):
-    policy, state = lockout.LockoutPolicy(3), lockout.LockoutState()
-    for _ in range(2):
-        state = lockout.record_failure(state, policy, clock())
-    assert not state.locked and state.remaining(policy) == 1
-    assert lockout.record_success(state).consecutive_failures == 0
-    state = lockout.record_failure(state, policy, clock())
-    assert state.locked and lockout.record_success(state).locked
-    state = lockout.unlock(state, lockout.UnlockRoute.STAFF)
-    assert not state.locked and state.unlocked_via == "staff"
+def lock_state(service, login_id="taro"):
+    return service.store.get_lockout(service.store.find_customer(login_id).customer_id)
 
 
-def test_five_failures_lock_by_default(service, customer, ctx, clock, notifier):
-    for left in (4, 3, 2, 1):
-        d = service.login("taro", "wrong-password", ctx)
-        assert d.decision == "deny" and d.attempts_left == left and d.reasons == ("invalid_credentials",)
-    d = service.login("taro", "wrong-password", ctx)
-    assert d.decision == "lock" and "too_many_failures" in d.reasons
+def test_five_failures_lock_temporarily_and_the_customer_is_told(service, customer, clock, notifier):
+    for _ in range(4):
+        d = service.login("taro", "wrong-password", STRANGER)
+        assert d.decision == "deny" and d.reasons == ("invalid_credentials",) and d.attempts_left is None
+    d = service.login("taro", "wrong-password", STRANGER)
+    assert d.decision == "deny" and d.reasons == ("invalid_credentials",)  # the same answer as before
+    assert lock_state(service).status is LockStatus.TEMPORARY
     notice = notifier.sent[-1]
     assert notice.kind == "account_locked" and notice.to == "taro@example.jp" and "ロック" in notice.body
-    # the right password does not get through, and time alone does not unlock
-    clock.advance(days=30)
-    assert service.login("taro", PASSWORD, ctx).decision == "lock"
+    # the right password from the stranger's device does not get through; after the wait it does
+    assert service.login("taro", PASSWORD, STRANGER).decision == "deny"
+    clock.advance(hours=1)
+    assert service.login("taro", PASSWORD, STRANGER).decision == "challenge"
+
+
+def test_unknown_and_locked_ids_answer_like_a_wrong_password(service, customer):
+    for _ in range(5):
+        service.login("taro", "wrong-password", STRANGER)
+    answers = {
+        service.login(login_id, password, STRANGER)
+        for login_id, password in (("taro", PASSWORD), ("taro", "nope"), ("nobody", "nope"))
+    }
+    assert len(answers) == 1 and answers.pop().reasons == ("invalid_credentials",)
 
 
 def test_threshold_is_configurable(store, notifier, settings, clock, ctx):
-    svc = IdentityService(store, notifier, replace(settings, lockout_threshold=2), clock=clock)
+    svc = IdentityService(store, notifier, replace(settings, lock=LockPolicy(max_failures=2)), clock=clock)
     svc.register("jiro", PASSWORD, "jiro@example.jp", "090-0000-1111")
-    assert svc.login("jiro", "nope", ctx).decision == "deny"
-    assert svc.login("jiro", "nope", ctx).decision == "lock"
+    svc.login("jiro", "nope", ctx)
+    assert not lock_state(svc, "jiro").locked
+    svc.login("jiro", "nope", ctx)
+    assert lock_state(svc, "jiro").locked
 
 
 def test_success_resets_the_counter(service, login, ctx):
     for _ in range(4):
         service.login("taro", "wrong-password", ctx)
     login()
-    assert service.login("taro", "wrong-password", ctx).attempts_left == 4
+    service.login("taro", "wrong-password", ctx)
+    assert lock_state(service).failures == 1
 
 
 def test_second_factor_failures_count_too(service, customer, ctx):
@@ -58,33 +67,36 @@ def test_second_factor_failures_count_too(service, customer, ctx):
     d = service.login("taro", PASSWORD, ctx)
     with pytest.raises(AccountLocked):
         service.verify_login(d.ticket, "email_otp", code="000000")
-    assert service.login("taro", PASSWORD, ctx).decision == "lock"
+    assert lock_state(service).locked
 
 
-def test_wrong_code_reports_attempts_left(service, customer, ctx):
+def test_wrong_code_reports_code_attempts_left(service, customer, ctx):
     d = service.login("taro", PASSWORD, ctx)
     with pytest.raises(FactorRejected) as e:
         service.verify_login(d.ticket, "email_otp", code="000000")
-    assert e.value.details["attempts_left"] == 4
+    assert e.value.details["code_attempts_left"] == 2
 
 
 def test_unlock_with_recovery_code_burns_it(service, login, ctx):
     codes = service.generate_recovery_codes(login())
     for _ in range(5):
-        service.login("taro", "wrong-password", ctx)
+        service.login("taro", "wrong-password", STRANGER)
     with pytest.raises(FactorRejected):
         service.unlock_with_recovery_code("taro", "AAAA-BBBB-CCCC", ctx)
     service.unlock_with_recovery_code("taro", codes[0].lower(), ctx)
-    assert service.login("taro", PASSWORD, ctx).decision == "challenge"
+    assert lock_state(service).unlocked_by == "recovery_code"
+    assert service.login("taro", PASSWORD, STRANGER).decision == "challenge"
     for _ in range(5):
-        service.login("taro", "wrong-password", ctx)
+        service.login("taro", "wrong-password", STRANGER)
     with pytest.raises(FactorRejected):
         service.unlock_with_recovery_code("taro", codes[0], ctx)
 
 
 def test_staff_unlock(service, customer, ctx):
+    with pytest.raises(Conflict):
+        service.staff_unlock(customer.customer_id)
     for _ in range(5):
-        service.login("taro", "wrong-password", ctx)
-    service.staff_unlock(customer.customer_id, lockout.UnlockRoute.OUT_OF_BAND)
-    assert service.store.get_lockout(customer.customer_id).unlocked_via == "out_of_band"
-    assert service.login("taro", PASSWORD, ctx).decision == "challenge"
+        service.login("taro", "wrong-password", STRANGER)
+    service.staff_unlock(customer.customer_id, UnlockRoute.OUT_OF_BAND)
+    assert lock_state(service).unlocked_by == "out_of_band"
+    assert service.login("taro", PASSWORD, STRANGER).decision == "challenge"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kozaguard.account_security.step_up import Action
 from kozaguard.identity.errors import FactorRejected, StepUpRequired
-from kozaguard.identity.stepup import Action
 
 
 def _login_with(service, auth, ctx, **kw):

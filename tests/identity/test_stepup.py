@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kozaguard.account_security.step_up import Action, Factor, authorize, required_factor
 from kozaguard.identity import otp
 from kozaguard.identity.errors import FactorRejected, StepUpRequired
-from kozaguard.identity.stepup import Action, Factor, authorize, required_factor
 
 ALL = [Factor.PASSKEY, Factor.TOTP, Factor.SMS, Factor.EMAIL_OTP]
 
@@ -28,7 +28,7 @@ def test_strongest_enrolled_when_no_passkey():
 
 
 def test_authorize_pure(clock):
-    now = clock()
+    now = clock().timestamp()
     d = authorize(Action.WITHDRAWAL, ALL, stepped_up_with=None, contact_changed_at=None, now=now)
     assert d.decision == "challenge" and d.factor == "passkey"
     d = authorize(Action.WITHDRAWAL, ALL, stepped_up_with=Factor.TOTP, contact_changed_at=None, now=now)
@@ -65,7 +65,7 @@ def test_email_change_needs_step_up_notifies_old_address_and_holds_withdrawals(
         service.change_contact(token, "email", "other@example.jp")
     # withdrawals held for 72 hours, whatever the step-up
     d = service.authorize(token, Action.WITHDRAWAL)
-    assert d.decision == "hold" and d.held_until == until
+    assert d.decision == "hold" and d.held_until == until.timestamp()
     clock.advance(hours=71, minutes=59)
     token = login()  # sessions last 8 hours
     assert service.authorize(token, Action.WITHDRAWAL).decision == "hold"

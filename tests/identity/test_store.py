@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from kozaguard.account_security.lock import LockState
+from kozaguard.account_security.step_up import Factor
 from kozaguard.identity.codes import Channel, issue
-from kozaguard.identity.lockout import LockoutState
 from kozaguard.identity.models import Challenge, Customer, Device, LoginContext, LoginRecord, Session
 from kozaguard.identity.otp import TotpEnrolment
 from kozaguard.identity.passkeys import Passkey
 from kozaguard.identity.recovery import generate
 from kozaguard.identity.sqlite_store import SqliteIdentityStore
-from kozaguard.identity.stepup import Factor
 
 
 def test_round_trips(store, clock):
@@ -19,8 +19,9 @@ def test_round_trips(store, clock):
     c = Customer("c1", "taro", "h", "t@example.jp", "090-1234-5678", "太郎", b"\x01" * 32, now)
     assert store.add_customer(c) and not store.add_customer(c)
     assert store.find_customer("taro") == c and store.get_customer("nobody") is None
-    store.save_lockout("c1", LockoutState(3, now))
-    assert store.get_lockout("c1") == LockoutState(3, now) and store.get_lockout("c2") == LockoutState()
+    state = LockState(3, 1, now.timestamp(), None, failing_devices=("d1",))
+    store.save_lockout("c1", state)
+    assert store.get_lockout("c1") == state and store.get_lockout("c2") == LockState()
     store.save_totp("c1", TotpEnrolment("SECRET", True, 42))
     assert store.get_totp("c1").last_step == 42
     store.save_totp("c1", None)

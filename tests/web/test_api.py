@@ -88,7 +88,9 @@ def test_login_decisions_and_lock(client, settings):
         r = client.post("/identity/login", json={"login_id": "taro", "password": "nope"})
         assert r.status_code == 401 and r.json()["decision"] == "deny"
     r = client.post("/identity/login", json={"login_id": "taro", "password": "nope"})
-    assert r.status_code == 423 and r.json()["decision"] == "lock"
+    assert r.status_code == 401 and r.json()["decision"] == "deny"  # locked now, but the answer is uniform
+    r = client.post("/identity/login", json={"login_id": "taro", "password": PASSWORD})
+    assert r.status_code == 401 and r.json()["reasons"] == ["invalid_credentials"]
     me_id = create_customer_id(client, settings)
     r = client.post("/identity/staff/unlock", json={"customer_id": me_id}, headers={"X-Staff-Token": "wrong"})
     assert r.status_code == 403
@@ -180,7 +182,7 @@ def test_page_login_with_code(client, settings):
         json={"login_id": "taro", "password": PASSWORD, "email": "taro@example.jp", "phone": "090-1234-5678"},
     )
     r = client.post("/identity/pages/login", data={"login_id": "taro", "password": "nope"})
-    assert "正しくありません" in r.text and "あと4回" in r.text
+    assert "正しくありません" in r.text and "一時的にロック" in r.text
     r = client.post("/identity/pages/login", data={"login_id": "taro", "password": PASSWORD})
     ticket = re.search(r'name="ticket" value="([^"]+)"', r.text).group(1)
     r = client.post(

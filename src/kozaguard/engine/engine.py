@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from kozaguard.account_security import lock as account_lock
 from kozaguard.engine.detector import Context, Detector
 from kozaguard.engine.network import ip_info
 from kozaguard.engine.outcome import Finding, Outcome
@@ -20,6 +21,7 @@ from kozaguard.engine.state import Session, State
 from kozaguard.events.schema import (
     AccountOpened,
     AccountSnapshot,
+    AccountUnlocked,
     Action,
     CustomerReport,
     Decision,
@@ -69,6 +71,7 @@ class Engine:
             Fill: self._fill,
             Deposit: self._deposit,
             CustomerReport: self._report,
+            AccountUnlocked: self._unlocked,
         }
 
     # --- the one entry point -------------------------------------------------------------------
@@ -122,11 +125,6 @@ class Engine:
             self._after_login(event, ctx, outcome, decision)  # type: ignore[arg-type]
         elif outcome <= Outcome.CHALLENGE_PASSKEY:
             self.profile.learn_action(account, event, now)
-        if outcome == Outcome.LOCK:
-            account.locked = True
-            account.changed["locked"] = now
-        elif account.locked and outcome < Outcome.HOLD:
-            account.locked = False  # no detector holds the lock any more: verified or expired
         for observe in self._observe.get(t, ()):
             observe(event, ctx)
         state.accounts.put(account.account_id, account)
@@ -160,6 +158,7 @@ class Engine:
         if outcome >= Outcome.HOLD:
             return
         account.failures = 0
+        account.lock = account_lock.record_success(account_lock.current(account.lock, ctx.now))
         net = ctx.net
         assert net is not None
         risk = decision.score if decision else 0.0
@@ -269,9 +268,24 @@ class Engine:
         acc = self.state.account(e.account_id)
         acc.reports[e.kind] = _epoch(e.ts)
         if e.kind == "locked_out":  # the customer has been verified out of band
-            acc.locked = False
+            acc.lock = _unlock(acc.lock, account_lock.UnlockRoute.STAFF, _epoch(e.ts))
             acc.failures = 0
         self.state.accounts.put(e.account_id, acc)
+
+    def _unlocked(self, e: AccountUnlocked) -> None:
+        """The identity service or staff lifted the lock: the engine lifts it too."""
+        acc = self.state.account(e.account_id)
+        acc.lock = _unlock(acc.lock, account_lock.UnlockRoute(e.by), _epoch(e.ts))
+        acc.failures = 0
+        self.state.accounts.put(e.account_id, acc)
+
+
+def _unlock(state: account_lock.LockState, route: account_lock.UnlockRoute, now: float):
+    """The lock lifted by `route` (an expiry only once the engine's own wait is over too)."""
+    state = account_lock.current(state, now)
+    if not state.locked or route is account_lock.UnlockRoute.EXPIRY:
+        return state
+    return account_lock.unlock(state, route, now)
 
 
 _UNIX = datetime(1970, 1, 1, tzinfo=UTC)

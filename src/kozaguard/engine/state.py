@@ -12,13 +12,14 @@ from typing import Generic, Protocol, TypeVar
 
 from msgspec import Struct, field
 
+from kozaguard.account_security.cooling_off import contacts_changed
+from kozaguard.account_security.lock import LockState
 from kozaguard.events.schema import Decision
 
 K = TypeVar("K")
 R = TypeVar("R")
 
 HOURS = 24
-CONTACTS = ("email", "phone")
 
 
 class Account(Struct, kw_only=True):
@@ -45,8 +46,8 @@ class Account(Struct, kw_only=True):
     withdrawals: dict[str, float] = field(default_factory=dict)  # bank_account_id -> last used
     last_login_at: float | None = None
     last_login_country: str | None = None
-    failures: int = 0
-    locked: bool = False
+    failures: int = 0  # failed passwords since the last successful login, from anywhere
+    lock: LockState = field(default_factory=LockState)  # the account lock (account_security.lock)
     changed: dict[str, float] = field(default_factory=dict)  # profile field or "factor" -> when
     reports: dict[str, float] = field(default_factory=dict)  # customer.report kind -> when
     first_seen: float | None = None
@@ -58,8 +59,7 @@ class Account(Struct, kw_only=True):
         >>> Account(account_id="a", changed={"email": 0.0, "address": 0.0}).contacts_changed(3600.0, 86400)
         ['email']
         """
-        changed = self.changed
-        return [f for f in CONTACTS if f in changed and now - changed[f] < seconds] if changed else []
+        return contacts_changed(self.changed, now, seconds)
 
 
 class Session(Struct, kw_only=True):

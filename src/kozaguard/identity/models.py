@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kozaguard.identity.stepup import Factor
+from kozaguard.account_security.step_up import Factor
 
 
 @dataclass(frozen=True)

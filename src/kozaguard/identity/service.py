@@ -17,11 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+import msgspec
 from ua_parser import parse as parse_user_agent
 
+from kozaguard.account_security import lock, step_up
+from kozaguard.account_security.devices import familiarity, is_familiar
+from kozaguard.account_security.step_up import Action, Factor
+from kozaguard.account_security.stuffing import MemoryCounters, Source, StuffingWatch
 from kozaguard.engine.door import EngineDoor
 from kozaguard.events.codec import InvalidLine
-from kozaguard.identity import codes, lockout, notices, otp, passkeys, passwords, recovery, stepup
+from kozaguard.identity import codes, notices, otp, passkeys, passwords, recovery
 from kozaguard.identity.errors import (
     AccountLocked,
     Conflict,
@@ -44,9 +49,7 @@ from kozaguard.identity.models import (
 from kozaguard.identity.notices import Message, Notifier
 from kozaguard.identity.ratelimit import LoginRateLimiter
 from kozaguard.identity.settings import IdentitySettings
-from kozaguard.identity.stepup import Action, Factor
 from kozaguard.identity.store import IdentityStore
-from kozaguard.identity.stuffing import StuffingDetector
 
 RECOVERY = "recovery_code"
 _LOGIN_ID = re.compile(r"^[A-Za-z0-9._\-]{3,64}$")
@@ -57,6 +60,16 @@ _CODE_PURPOSE_JA = {"login": "ログイン", "enrol_sms": "SMS認証の登録"}
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def epoch(at: datetime) -> float:
+    """Seconds since 1970: the account-security rules' time."""
+    return at.timestamp()
+
+
+def plain_source(ip: str) -> Source:
+    """The address alone (no block or provider known)."""
+    return Source(ip)
 
 
 def _hash_token(token: str) -> str:
@@ -83,7 +96,7 @@ class LoginDecision:
 class StepUpChallenge:
     """What the customer must now pass for `action`."""
 
-    requirement: stepup.Requirement
+    requirement: step_up.Requirement
     challenge_id: str | None = None
     passkey_options: dict | None = None
     code_sent_to: str | None = None
@@ -132,7 +145,7 @@ class IdentityService:
         *,
         clock: Callable[[], datetime] = utc_now,
         rate_limiter: LoginRateLimiter | None = None,
-        stuffing: StuffingDetector | None = None,
+        source_of: Callable[[str], Source] = plain_source,
         risk_engine: EngineDoor | None = None,
     ) -> None:
         self.settings = settings or IdentitySettings()
@@ -141,9 +154,10 @@ class IdentityService:
         self.notifier = notifier
         self.clock = clock
         self.passwords = passwords.Passwords(s.argon2)
-        self.lockout_policy = lockout.LockoutPolicy(s.lockout_threshold)
+        self.lock_policy = s.lock
         self.rate_limiter = rate_limiter or LoginRateLimiter(s.rate_limits)
-        self.stuffing = stuffing or StuffingDetector(s.stuffing)
+        self.stuffing = StuffingWatch(MemoryCounters(), s.stuffing)
+        self.source_of = source_of
         self.rp = passkeys.RelyingParty(s.rp_id, s.rp_name, s.origins)
         self.risk_engine = risk_engine
         self._dummy_hash: str | None = None
@@ -227,24 +241,31 @@ class IdentityService:
     def login(self, login_id: str, password: str, context: LoginContext) -> LoginDecision:
         """Check the password and decide: deny, lock, or challenge with the factor to pass."""
         now = self.clock()
-        limited = self.rate_limiter.hit(context.ip, login_id)
+        customer = self.store.find_customer(login_id)
+        # the customer's own device has a budget of its own: strangers cannot use it up
+        own = customer is not None and self._own_device(customer.customer_id, context)
+        limited = self.rate_limiter.hit(context.ip, f"{login_id}:{context.device_id if own else '*'}")
         if limited:
             return LoginDecision("deny", (f"rate_limited_{limited}",))
-        customer = self.store.find_customer(login_id)
+        source = self.source_of(context.ip)
         if customer is None:
             self.passwords.verify(self._dummy(), password)  # same time as a real check
-            self._stuffing_failure(context.ip, f"unknown:{login_id}", now)
-            return LoginDecision("deny", ("invalid_credentials",), risk=self.stuffing.risk(context.ip, now))
+            self._stuffing_failure(source, f"unknown:{login_id}", now)
+            return LoginDecision("deny", ("invalid_credentials",))
         cid = customer.customer_id
-        state = self.store.get_lockout(cid)
-        if state.locked:
+        state = self._lock_state(customer, now)
+        if not lock.admits(state, context.device_id, own):
+            self.passwords.verify(self._dummy(), password)
             self._record(customer, context, "locked", now)
-            return LoginDecision("lock", ("account_locked",))
+            return LoginDecision("deny", ("invalid_credentials",))
         if not self.passwords.verify(customer.password_hash, password):
             self._engine_login(cid, context, False, now)
-            self._stuffing_failure(context.ip, cid, now)
+            counts = not self.stuffing.source_risk(source, epoch(now), cid).is_stuffing
+            self._stuffing_failure(source, cid, now)
             self._record(customer, context, "password_bad", now)
-            return self._failure(customer, now, "invalid_credentials")
+            if counts and not state.locked:  # a known-bad address pays for its own failures
+                self._failure(customer, now, "invalid_credentials", context.device_id)
+            return LoginDecision("deny", ("invalid_credentials",))  # the same for every login ID
         if self.passwords.needs_rehash(customer.password_hash):
             customer = replace(customer, password_hash=self.passwords.hash(password))
             self.store.save_customer(customer)
@@ -252,12 +273,12 @@ class IdentityService:
         known = {d.device_id for d in self.store.devices(cid)}
         new_device = context.device_id is None or context.device_id not in known
         reasons: list[str] = ["new_device"] if new_device else []
-        source = self.stuffing.source_risk(context.ip, now)
-        account_risk = self.stuffing.account_risk(cid, now)
-        reasons += source.reasons
-        if account_risk >= 1.0 and not source.is_stuffing:
+        source_risk = self.stuffing.source_risk(source, epoch(now), cid)
+        account_risk = self.stuffing.account_risk(cid, epoch(now))
+        reasons += source_risk.reasons
+        if account_risk >= 1.0 and not source_risk.is_stuffing:
             reasons.append("account_targeted_by_stuffing")
-        risk = max(source.score, account_risk)
+        risk = max(source_risk.score, account_risk)
         verdict = self._engine_login(cid, context, True, now)
         if verdict is not None:
             reasons += [r for r in verdict.reasons if r not in reasons]
@@ -267,8 +288,10 @@ class IdentityService:
                 return LoginDecision(verdict.decision, tuple(reasons), risk=risk)
             if verdict.decision != "allow":
                 reasons.append("risk_based_challenge")
-        requirement = stepup.required_factor(Action.LOGIN, self.enrolled(customer))
-        calm = not reasons or (verdict is not None and verdict.decision == "allow" and not source.reasons)
+        requirement = step_up.required_factor(Action.LOGIN, self.enrolled(customer))
+        calm = not reasons or (
+            verdict is not None and verdict.decision == "allow" and not source_risk.reasons
+        )
         if not self.settings.mfa_at_login and calm:
             token = self._open_session(customer, context, None, now, new_device=False)
             return LoginDecision("allow", ("known_device",), session=token, risk=risk)
@@ -340,7 +363,8 @@ class IdentityService:
         now = self.clock()
         t = self._ticket(ticket)
         customer = self._customer(t.customer_id)
-        if self.store.get_lockout(customer.customer_id).locked:
+        state = self._lock_state(customer, now)
+        if not lock.admits(state, t.context.device_id, self._own_device(customer.customer_id, t.context)):
             return LoginDecision("lock", ("account_locked",))
         if method != RECOVERY and method not in t.accepted:
             raise self._wrong_method(method, t.accepted)
@@ -373,7 +397,8 @@ class IdentityService:
         if pk is None or (challenge.customer_id and pk.customer_id != challenge.customer_id):
             raise self._passkey_unknown()
         customer = self._customer(pk.customer_id)
-        if self.store.get_lockout(customer.customer_id).locked:
+        state = self._lock_state(customer, now)
+        if not lock.admits(state, context.device_id, self._own_device(customer.customer_id, context)):
             return LoginDecision("lock", ("account_locked",))
         self._verify_passkey(pk, credential, challenge, now)
         known = {d.device_id for d in self.store.devices(customer.customer_id)}
@@ -402,16 +427,53 @@ class IdentityService:
                 code="recovery_code_invalid",
             )
         self.store.save_recovery_codes(customer.customer_id, burned)
-        state = self.store.get_lockout(customer.customer_id)
-        self.store.save_lockout(
-            customer.customer_id, lockout.unlock(state, lockout.UnlockRoute.RECOVERY_CODE)
-        )
+        self._unlock(customer, lock.UnlockRoute.RECOVERY_CODE, now)
 
-    def staff_unlock(self, customer_id: str, via: lockout.UnlockRoute = lockout.UnlockRoute.STAFF) -> None:
+    def staff_unlock(self, customer_id: str, via: lock.UnlockRoute = lock.UnlockRoute.STAFF) -> None:
         """Unlock after staff verified the customer (phone call, ID documents)."""
         customer = self._customer(customer_id)
-        state = self.store.get_lockout(customer.customer_id)
-        self.store.save_lockout(customer.customer_id, lockout.unlock(state, via))
+        if not self._lock_state(customer, self.clock()).locked:
+            raise Conflict(
+                "The account is not locked.",
+                message_ja="このアカウントはロックされていません。",
+                field="customer_id",
+                fix="Nothing to unlock; check the customer ID.",
+                code="not_locked",
+            )
+        self._unlock(customer, via, self.clock())
+
+    def _lock_state(self, customer: Customer, now: datetime) -> lock.LockState:
+        """The account's lock now; a temporary lock whose wait is over ends (and the engine hears of it)."""
+        stored = self.store.get_lockout(customer.customer_id)
+        state = lock.current(stored, epoch(now))
+        if state is not stored:
+            self.store.save_lockout(customer.customer_id, state)
+            self._engine_unlocked(customer.customer_id, lock.UnlockRoute.EXPIRY, now)
+        return state
+
+    def _unlock(self, customer: Customer, route: lock.UnlockRoute, now: datetime) -> None:
+        state = self._lock_state(customer, now)
+        if state.locked:
+            self.store.save_lockout(customer.customer_id, lock.unlock(state, route, epoch(now)))
+            self._engine_unlocked(customer.customer_id, route, now)
+
+    def _own_device(self, customer_id: str, context: LoginContext) -> bool:
+        """The login's device completed a login on this account before (familiar)."""
+        known = {d.device_id for d in self.store.devices(customer_id)}
+        return is_familiar(familiarity(context.device_id, known))
+
+    def _engine_unlocked(self, customer_id: str, route: lock.UnlockRoute, now: datetime) -> None:
+        """Tell the engine the lock ended, as the contract's `account.unlocked` event."""
+        if self.risk_engine is None:
+            return
+        event = {
+            "type": "account.unlocked",
+            "event_id": f"unlocked-{uuid.uuid4().hex}",
+            "ts": now.isoformat(),
+            "account_id": customer_id,
+            "by": route.event_by,
+        }
+        self.risk_engine.decide_raw(msgspec.json.encode(event))
 
     # ----- sessions ---------------------------------------------------------------------------
     def session(self, token: str | None) -> Session:
@@ -564,7 +626,7 @@ class IdentityService:
     def begin_step_up(self, token: str, action: Action) -> StepUpChallenge:
         """Tell what `action` needs and start it: passkey options, or a code sent."""
         _, customer = self._session_customer(token)
-        requirement = stepup.required_factor(action, self.enrolled(customer))
+        requirement = step_up.required_factor(action, self.enrolled(customer))
         now = self.clock()
         if requirement.strongest is Factor.PASSKEY:
             cid, options = self._passkey_challenge(
@@ -589,7 +651,7 @@ class IdentityService:
         """Pass the factor; the session holds a grant for `action` until the returned time."""
         session, customer = self._session_customer(token)
         now = self.clock()
-        requirement = stepup.required_factor(action, self.enrolled(customer))
+        requirement = step_up.required_factor(action, self.enrolled(customer))
         if method not in requirement.accepted:
             raise self._wrong_method(method, requirement.accepted)
         try:
@@ -604,17 +666,19 @@ class IdentityService:
         self.store.save_session(replace(session, stepped_up=grants))
         return until
 
-    def authorize(self, token: str, action: Action) -> stepup.ActionDecision:
+    def authorize(self, token: str, action: Action) -> step_up.ActionDecision:
         """allow / challenge / hold for an action, from step-up grants and the cooling-off."""
         session, customer = self._session_customer(token)
         now = self.clock()
-        return stepup.authorize(
+        return step_up.authorize(
             action,
             self.enrolled(customer),
             stepped_up_with=self._grant(session, action, now),
-            contact_changed_at=customer.contact_changed_at,
-            now=now,
-            cooling_off=self.settings.cooling_off,
+            contact_changed_at=None
+            if customer.contact_changed_at is None
+            else epoch(customer.contact_changed_at),
+            now=epoch(now),
+            cooling_off_seconds=self.settings.cooling_off.total_seconds(),
         )
 
     def change_contact(self, token: str, field: str, value: str) -> datetime:
@@ -663,19 +727,23 @@ class IdentityService:
             self._dummy_hash = self.passwords.hash(secrets.token_hex(16))
         return self._dummy_hash
 
-    def _stuffing_failure(self, ip: str, account: str, now: datetime) -> None:
+    def _stuffing_failure(self, source: Source, account: str, now: datetime) -> None:
         with self._stuffing_lock:
-            self.stuffing.record_failure(ip, account, now)
+            self.stuffing.record_failure(source, account, epoch(now))
 
-    def _failure(self, customer: Customer, now: datetime, reason: str) -> LoginDecision:
-        """Count one authentication failure; lock and notify at the threshold."""
-        state = self.store.get_lockout(customer.customer_id)
-        new = lockout.record_failure(state, self.lockout_policy, now)
+    def _failure(
+        self, customer: Customer, now: datetime, reason: str, device_id: str | None = None
+    ) -> LoginDecision:
+        """Count one authentication failure against the account; lock and notify at the threshold."""
+        state = self._lock_state(customer, now)
+        if state.locked:
+            return LoginDecision("lock", (reason, "account_locked"), attempts_left=0)
+        new = lock.record_failure(state, self.lock_policy, epoch(now), device_id)
         self.store.save_lockout(customer.customer_id, new)
-        if new.locked and not state.locked:
-            self._send(notices.account_locked(now, new.consecutive_failures), "email", customer.email)
+        if new.locked:
+            self._send(notices.account_locked(now, new.failures), "email", customer.email)
             return LoginDecision("lock", (reason, "too_many_failures"), attempts_left=0)
-        return LoginDecision("deny", (reason,), attempts_left=new.remaining(self.lockout_policy))
+        return LoginDecision("deny", (reason,), attempts_left=new.remaining(self.lock_policy))
 
     def _record(
         self,
@@ -709,9 +777,7 @@ class IdentityService:
                 _hash_token(token), customer.customer_id, now, now + self.settings.session_ttl, ctx, factor
             )
         )
-        self.store.save_lockout(
-            customer.customer_id, lockout.record_success(self.store.get_lockout(customer.customer_id))
-        )
+        self.store.save_lockout(customer.customer_id, lock.record_success(self._lock_state(customer, now)))
         description = describe_device(ctx.user_agent)
         self._record(customer, ctx, "success", now, factor=factor, new_device=new_device)
         if ctx.device_id:
@@ -862,12 +928,12 @@ class IdentityService:
 
     def _require_step_up(self, session: Session, action: Action) -> None:
         customer = self._customer(session.customer_id)
-        decision = stepup.authorize(
+        decision = step_up.authorize(
             action,
             self.enrolled(customer),
             stepped_up_with=self._grant(session, action, self.clock()),
             contact_changed_at=None,
-            now=self.clock(),
+            now=epoch(self.clock()),
         )
         if decision.decision != "allow":
             raise StepUpRequired(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from kozaguard.account_security.lock import LockPolicy
+from kozaguard.account_security.stuffing import StuffingPolicy
 from kozaguard.identity.passwords import Argon2Parameters
 from kozaguard.identity.ratelimit import RateLimitPolicy
-from kozaguard.identity.stuffing import StuffingPolicy
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,8 @@ class IdentitySettings:
     rp_name: str = "kozaguard 証券"
     origins: tuple[str, ...] = ("http://localhost:8000",)
     totp_issuer: str = "kozaguard"
-    lockout_threshold: int = 5
+    #: The account lock (the same rules and defaults as the engine's `lockout` detector).
+    lock: LockPolicy = field(default_factory=LockPolicy)
     cooling_off: timedelta = timedelta(hours=72)
     #: JSDA: MFA at every login. False only lets a known device skip the factor.
     mfa_at_login: bool = True

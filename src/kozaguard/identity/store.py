@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from kozaguard.account_security.lock import LockState
 from kozaguard.identity.codes import IssuedCode
-from kozaguard.identity.lockout import LockoutState
 from kozaguard.identity.models import Challenge, Customer, Device, LoginRecord, LoginTicket, Session
 from kozaguard.identity.otp import TotpEnrolment
 from kozaguard.identity.passkeys import Passkey
@@ -38,9 +38,9 @@ class IdentityStore(ABC):
     @abstractmethod
     def find_customer(self, login_id: str) -> Customer | None: ...
     @abstractmethod
-    def get_lockout(self, customer_id: str) -> LockoutState: ...
+    def get_lockout(self, customer_id: str) -> LockState: ...
     @abstractmethod
-    def save_lockout(self, customer_id: str, state: LockoutState) -> None: ...
+    def save_lockout(self, customer_id: str, state: LockState) -> None: ...
     @abstractmethod
     def get_totp(self, customer_id: str) -> TotpEnrolment | None: ...
     @abstractmethod
@@ -131,10 +131,10 @@ class KeyValueIdentityStore(IdentityStore):
         return None if cid is None else self.get_customer(cid.decode())
 
     # lockout, TOTP, one-time codes, recovery codes
-    def get_lockout(self, customer_id: str) -> LockoutState:
-        return self._read("lockout", customer_id, LockoutState) or LockoutState()
+    def get_lockout(self, customer_id: str) -> LockState:
+        return self._read("lockout", customer_id, LockState) or LockState()
 
-    def save_lockout(self, customer_id: str, state: LockoutState) -> None:
+    def save_lockout(self, customer_id: str, state: LockState) -> None:
         self._write("lockout", customer_id, state)
 
     def get_totp(self, customer_id: str) -> TotpEnrolment | None:

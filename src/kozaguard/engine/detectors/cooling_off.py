@@ -7,6 +7,7 @@ time to notice (the notice of the change went to the old contact).
 
 from __future__ import annotations
 
+from kozaguard.account_security.cooling_off import DEFAULT_CONTACT_SECONDS, contacts_changed
 from kozaguard.engine.detector import Context, Detector
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, Withdrawal
@@ -16,12 +17,12 @@ class CoolingOff(Detector):
     name = "cooling_off"
     assesses = (Withdrawal,)
 
-    def __init__(self, hours: float = 72.0) -> None:
+    def __init__(self, hours: float = DEFAULT_CONTACT_SECONDS / 3600) -> None:
         self.seconds = hours * 3600
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         assert isinstance(event, Withdrawal)
-        recent = ctx.account.contacts_changed(ctx.now, self.seconds)
+        recent = contacts_changed(ctx.account.changed, ctx.now, self.seconds)
         if not recent:
             return None
         return Finding(

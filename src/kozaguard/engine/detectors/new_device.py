@@ -17,12 +17,20 @@ provider, which millions share, attackers' residential proxies among them:
 
 from __future__ import annotations
 
+from kozaguard.account_security.devices import Familiarity, familiarity
 from kozaguard.engine.detector import Context, Detector
 from kozaguard.engine.network import address_block
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, Login
 
 _NOTIFY = ("notify_customer",)
+_FINDINGS = {
+    Familiarity.ON_PROBATION: Finding(Outcome.ALLOW, 0.5, ("device_on_probation",)),
+    Familiarity.NO_HISTORY: Finding(Outcome.CHALLENGE_OTP, 0.45, ("no_login_history",), _NOTIFY),
+    Familiarity.COOKIE_MISSING: Finding(Outcome.ALLOW, 0.15, ("device_cookie_missing",)),
+    Familiarity.KNOWN_PLACE: Finding(Outcome.ALLOW, 0.4, ("new_device",), _NOTIFY),
+    Familiarity.UNKNOWN: Finding(Outcome.CHALLENGE_OTP, 0.5, ("new_device",), _NOTIFY),
+}
 
 
 class NewDevice(Detector):
@@ -34,17 +42,20 @@ class NewDevice(Detector):
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         assert isinstance(event, Login)
-        account = ctx.account
         if event.result != "password_ok":
             return None
-        if event.device_id and event.device_id in account.devices:
-            if ctx.since(account.probation.get(event.device_id)) < self.probation:
-                return Finding(Outcome.ALLOW, 0.5, ("device_on_probation",))
-            return None
-        if not account.logins:
-            return Finding(Outcome.CHALLENGE_OTP, 0.45, ("no_login_history",), _NOTIFY)
-        if address_block(event.ip) in account.blocks:
-            if event.user_agent in account.user_agents:
-                return Finding(Outcome.ALLOW, 0.15, ("device_cookie_missing",))
-            return Finding(Outcome.ALLOW, 0.4, ("new_device",), _NOTIFY)
-        return Finding(Outcome.CHALLENGE_OTP, 0.5, ("new_device",), _NOTIFY)
+        account = ctx.account
+        known = event.device_id is not None and event.device_id in account.devices
+        f = familiarity(
+            event.device_id,
+            account.devices,
+            block=None if known else address_block(event.ip),
+            blocks=account.blocks,
+            user_agent=event.user_agent,
+            user_agents=account.user_agents,
+            history=bool(account.logins),
+            probation=account.probation,
+            now=ctx.now,
+            probation_seconds=self.probation,
+        )
+        return _FINDINGS.get(f)

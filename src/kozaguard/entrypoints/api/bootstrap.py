@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from kozaguard.account_security.stuffing import Source
 from kozaguard.adapters.notify import make_notifier
 from kozaguard.bootstrap import build_engine
 from kozaguard.config import Settings as EngineSettings
+from kozaguard.engine.detectors.credential_stuffing import source_of
 from kozaguard.engine.door import EngineDoor
+from kozaguard.engine.network import ip_info
 from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.identity.ratelimit import LoginRateLimiter
-from kozaguard.identity.service import IdentityService
+from kozaguard.identity.service import IdentityService, plain_source
 from kozaguard.identity.sqlite_store import SqliteIdentityStore
 from kozaguard.identity.store import IdentityStore, MemoryIdentityStore
-from kozaguard.identity.stuffing import StuffingDetector
 
 
-def asn_lookup() -> Callable[[str], str | None]:
-    """ASN name of an address from geoip2fast's offline data; None for private addresses."""
-    from geoip2fast import GeoIP2Fast
-
-    geo = GeoIP2Fast(geoip2fast_data_file="geoip2fast-asn.dat.gz")
-
-    def asn_of(ip: str) -> str | None:
-        try:
-            r = geo.lookup(ip)
-        except Exception:
-            return None
-        return None if r.is_private or not r.asn_name else r.asn_name
-
-    return asn_of
+def network_source(ip: str) -> Source:
+    """The stuffing source of an address with its block and provider (the engine's offline data)."""
+    try:
+        return source_of(ip, ip_info(ip))
+    except ValueError:
+        return Source(ip)
 
 
 def make_store(settings: Settings) -> IdentityStore:
@@ -58,6 +50,6 @@ def identity_service(settings: Settings, engine: EngineDoor | None = None) -> Id
         ),
         ident,
         rate_limiter=LoginRateLimiter(ident.rate_limits),
-        stuffing=StuffingDetector(ident.stuffing, asn_of=asn_lookup() if settings.stuffing_by_asn else None),
+        source_of=network_source if settings.stuffing_by_asn else plain_source,
         risk_engine=engine,
     )

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response, status
 from webauthn.helpers import base64url_to_bytes
 
+from kozaguard.account_security import lock
+from kozaguard.account_security.step_up import Action, Factor
 from kozaguard.entrypoints.api import schemas as s
 from kozaguard.entrypoints.api.errors import ErrorBody
-from kozaguard.identity import lockout, stepup
 from kozaguard.identity.errors import IdentityError, NotAuthenticated
 from kozaguard.identity.models import LoginContext
 from kozaguard.identity.service import IdentityService, LoginDecision, mask
-from kozaguard.identity.stepup import Action, Factor
 
 SESSION_COOKIE = "kz_session"
 DEVICE_COOKIE = "kz_device"
@@ -182,7 +183,7 @@ def staff_unlock(
             code="staff_only",
             status=403,
         )
-    svc.staff_unlock(body.customer_id, lockout.UnlockRoute(body.via))
+    svc.staff_unlock(body.customer_id, lock.UnlockRoute(body.via))
     return s.StatusOut(status="unlocked")
 
 
@@ -190,7 +191,7 @@ def staff_unlock(
 @router.get("/me", summary="The logged-in customer, factors and holds")
 def me(token: Token, svc: Service) -> s.MeOut:
     c = svc.customer_of(token)
-    held = stepup.cooling_off_until(c.contact_changed_at, svc.settings.cooling_off)
+    held = c.contact_changed_at + svc.settings.cooling_off if c.contact_changed_at else None
     return s.MeOut(
         customer_id=c.customer_id,
         login_id=c.login_id,
@@ -343,7 +344,7 @@ def authorize(body: s.StepUpIn, token: Token, svc: Service) -> s.ActionDecisionO
         decision=d.decision,
         factor=d.factor,
         reasons=list(d.reasons),
-        held_until=d.held_until,
+        held_until=None if d.held_until is None else datetime.fromtimestamp(d.held_until, UTC),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from kozaguard.identity.stepup import Action
+from kozaguard.account_security.step_up import Action
 
 Method = Literal["passkey", "totp", "sms", "email_otp", "recovery_code"]
 

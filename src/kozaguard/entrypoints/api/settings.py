@@ -49,7 +49,7 @@ class Settings:
             rp_id=get("RP_ID", ident.rp_id),
             origins=tuple(o for o in get("ORIGINS", ",".join(ident.origins)).split(",") if o),
             totp_issuer=get("TOTP_ISSUER", ident.totp_issuer),
-            lockout_threshold=int(get("LOCKOUT_THRESHOLD", ident.lockout_threshold)),
+            lock=replace(ident.lock, max_failures=int(get("LOCKOUT_THRESHOLD", ident.lock.max_failures))),
             cooling_off=timedelta(
                 hours=float(get("COOLING_OFF_HOURS", ident.cooling_off.total_seconds() / 3600))
             ),

@@ -1,20 +1,19 @@
-"""Step-up policy: which factor an action needs, given the factors a customer has enrolled.
+"""Factor strength and step-up: which factor an action needs, given the factors a customer has.
 
 JSDA guideline (effective 2025-10-15): phishing-resistant MFA (passkey) for login, withdrawals and
 changes of the withdrawal bank account. Changes of e-mail or phone need step-up too, notify the old
 contact and start a cooling-off period during which withdrawals are held: the takeover pattern is
 "change the e-mail so the victim hears nothing, then take the money". Pure functions, reusable by
-the engine's risk-based detectors.
+the engine's detectors (`step_up`, the policy's passkey rule) and by the identity service.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from enum import StrEnum
 
-DEFAULT_COOLING_OFF = timedelta(hours=72)
+from kozaguard.account_security import cooling_off
 
 
 class Action(StrEnum):
@@ -98,28 +97,14 @@ def required_factor(action: Action, enrolled: Iterable[Factor]) -> Requirement:
     return Requirement(action, accepted, reason)
 
 
-def cooling_off_until(contact_changed_at: datetime | None, cooling_off: timedelta) -> datetime | None:
-    """End of the hold that follows a contact change, or None when there was none."""
-    return None if contact_changed_at is None else contact_changed_at + cooling_off
+def is_held(action: Action, contact_changed_at: float | None, now: float, seconds: float) -> bool:
+    """True while a withdrawal (or bank-account change) waits out the cooling-off of a contact change.
 
-
-def is_held(
-    action: Action,
-    contact_changed_at: datetime | None,
-    now: datetime,
-    cooling_off: timedelta = DEFAULT_COOLING_OFF,
-) -> bool:
-    """True while a withdrawal (or bank-account change) waits out the cooling-off.
-
-    >>> from datetime import UTC, datetime, timedelta
-    >>> t = datetime(2025, 5, 1, tzinfo=UTC)
-    >>> is_held(Action.WITHDRAWAL, t, t + timedelta(hours=71))
-    True
-    >>> is_held(Action.WITHDRAWAL, t, t + timedelta(hours=72))
-    False
+    >>> hours = 3600.0
+    >>> is_held(Action.WITHDRAWAL, 0.0, 71 * hours, 72 * hours), is_held(Action.TRADE, 0.0, 1.0, 72 * hours)
+    (True, False)
     """
-    until = cooling_off_until(contact_changed_at, cooling_off)
-    return action in HELD_AFTER_CONTACT_CHANGE and until is not None and now < until
+    return action in HELD_AFTER_CONTACT_CHANGE and cooling_off.is_held(contact_changed_at, now, seconds)
 
 
 @dataclass(frozen=True)
@@ -129,7 +114,7 @@ class ActionDecision:
     decision: str
     requirement: Requirement
     reasons: tuple[str, ...]
-    held_until: datetime | None = None
+    held_until: float | None = None
 
     @property
     def factor(self) -> str | None:
@@ -141,18 +126,18 @@ def authorize(
     enrolled: Iterable[Factor],
     *,
     stepped_up_with: Factor | None,
-    contact_changed_at: datetime | None,
-    now: datetime,
-    cooling_off: timedelta = DEFAULT_COOLING_OFF,
+    contact_changed_at: float | None,
+    now: float,
+    cooling_off_seconds: float = cooling_off.DEFAULT_CONTACT_SECONDS,
 ) -> ActionDecision:
     """Decide an action: hold during cooling-off, else challenge until a strong-enough step-up."""
     requirement = required_factor(action, enrolled)
-    if is_held(action, contact_changed_at, now, cooling_off):
+    if is_held(action, contact_changed_at, now, cooling_off_seconds):
         return ActionDecision(
             "hold",
             requirement,
             ("contact_changed_cooling_off",),
-            cooling_off_until(contact_changed_at, cooling_off),
+            cooling_off.held_until(contact_changed_at, cooling_off_seconds),
         )
     if stepped_up_with is not None and STRENGTH[stepped_up_with] >= STRENGTH[requirement.strongest]:
         return ActionDecision("allow", requirement, ("stepped_up",))
