@@ -9,6 +9,7 @@ from typing import Annotated, BinaryIO
 
 import typer
 
+from kozaguard.entrypoints.apikeys_cli import apikey_app
 from kozaguard.phishing.cli import phishing_app
 from kozaguard.sim.cli import simulate
 
@@ -20,6 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(phishing_app, name="phishing")
+app.add_typer(apikey_app, name="apikey")
 
 
 @app.callback()

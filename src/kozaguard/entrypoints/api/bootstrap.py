@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kozaguard.account_security.stuffing import Source
 from kozaguard.adapters.notify import make_notifier
+from kozaguard.apikeys import ApiKeys
+from kozaguard.apikeys.store import open_store
 from kozaguard.bootstrap import build_engine
 from kozaguard.config import Settings as EngineSettings
 from kozaguard.engine.detectors.credential_stuffing import source_of
@@ -32,6 +34,11 @@ def make_store(settings: Settings) -> IdentityStore:
     raise ValueError(f"store: unknown kind {settings.store!r}; use sqlite or memory")
 
 
+def api_keys(settings: Settings) -> ApiKeys:
+    """The API keys the doors check, in the store the settings name."""
+    return ApiKeys(open_store(settings.api_key_store))
+
+
 def engine_door(settings: Settings) -> EngineDoor:
     """The detection engine the API decides events with, on the state the settings name."""
     return EngineDoor(build_engine(EngineSettings(state=settings.engine_state)))
@@ -44,6 +51,7 @@ def identity_service(settings: Settings, engine: EngineDoor | None = None) -> Id
         make_notifier(
             settings.notifier,
             outbox_path=settings.outbox_path,
+            outbox_key=settings.outbox_key,
             smtp_host=settings.smtp_host,
             smtp_port=settings.smtp_port,
             smtp_sender=settings.smtp_sender,
