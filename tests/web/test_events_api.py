@@ -8,7 +8,9 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from doors import key_header
 from kozaguard.adapters.memory import memory_state
+from kozaguard.apikeys import Scope
 from kozaguard.engine.detectors import default_detectors
 from kozaguard.engine.engine import Engine
 from kozaguard.entrypoints.api.app import create_app
@@ -27,7 +29,8 @@ def client(tmp_path):
         stuffing_by_asn=False,
         outbox_path=tmp_path / "outbox.jsonl",
     )
-    return TestClient(create_app(settings))
+    app = create_app(settings)
+    return TestClient(app, headers=key_header(app, Scope.EVENTS_BACKFILL, Scope.PHISHING_CHECK))
 
 
 def test_events_one_by_one_get_the_decisions_replay_gives(client, data_dir):
@@ -64,10 +67,12 @@ def test_an_invalid_event_is_refused_with_its_place(client):
     ]
     r = client.post("/v1/events", json=bad)
     assert r.status_code == 422
-    detail = r.json()["detail"]
-    assert (detail["position"], detail["event_id"], detail["field"]) == (2, "f2", "ts")
-    assert detail["decided"] == [None]
-    assert client.post("/v1/events", content=b"{nope").status_code == 422
+    body = r.json()
+    assert (body["error"], body["field"], body["details"]["position"]) == ("invalid_event", "ts", 2)
+    assert body["details"]["event_id"] == "f2" and body["details"]["decided"] == [None]
+    assert "f2" in body["message"] and body["fix"] and body["message_ja"]
+    r = client.post("/v1/events", content=b"{nope")
+    assert r.status_code == 422 and r.json()["error"] == "invalid_json" and r.json()["field"] == "body"
 
 
 def test_openapi_documents_the_door(client):

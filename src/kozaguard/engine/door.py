@@ -26,16 +26,23 @@ class EngineDoor:
         self._ids = itertools.count(1)
         self._prefix = uuid.uuid4().hex[:8]
 
-    def decide(self, event: Event) -> Decision | None:
-        """The decision on one decoded event (idempotent on its event_id).
+    def decide(self, event: Event, source: str | None = None) -> Decision | None:
+        """The decision on one decoded event (idempotent on its event_id within its source).
 
-        State is written through before the answer goes out: a live caller has no later batch to
-        wait for, so a restart must not forget an event that was already answered.
+        A `source` (the API key that sent it) makes the event's id its own: the engine keeps it as
+        `source/event_id`, so one source cannot pre-empt another's events with the same id, and the
+        answer carries the id the source sent. State is written through before the answer goes out:
+        a live caller has no later batch to wait for, so a restart must not forget an answered event.
         """
+        own_id = event.event_id
+        if source is not None:
+            event = msgspec.structs.replace(event, event_id=f"{source}/{own_id}")
         with self._lock:
             decision = self.engine.process(event)
             self.engine.state.flush()
-            return decision
+        if decision is not None and decision.event_id != own_id:
+            decision = msgspec.structs.replace(decision, event_id=own_id)
+        return decision
 
     def decide_raw(self, raw: bytes) -> Decision | None:
         """Decode one JSON event with the codec (raises `InvalidLine`) and decide it."""

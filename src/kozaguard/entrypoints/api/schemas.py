@@ -1,4 +1,4 @@
-"""Request and response models of the identity API (they make the OpenAPI document)."""
+"""Request and response models of the HTTP API (they make the OpenAPI document)."""
 
 from __future__ import annotations
 
@@ -192,3 +192,14 @@ class DeviceOut(BaseModel):
     first_seen: datetime
     last_seen: datetime
     last_ip: str
+
+
+class DecisionOut(BaseModel):
+    """The engine's answer to one decision-bearing event (fields at their default are left out)."""
+
+    event_id: str = Field(description="The event's id as the caller sent it.")
+    decision: Literal["allow", "challenge", "hold", "deny", "lock"]
+    score: float = Field(ge=0, le=1)
+    reasons: list[str] = Field([], description="Reason codes, see docs/reasons.md.")
+    actions: list[str] = []
+    factor: Literal["otp", "passkey"] | None = Field(None, description="With `challenge` only.")
