@@ -7,7 +7,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from doors import key_header
 from kozaguard.adapters.notify import OutboxNotifier
+from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api.app import create_app
 from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.identity import otp
@@ -23,6 +25,7 @@ def settings(tmp_path):
         identity=IdentitySettings(argon2=Argon2Parameters(1, 1024, 1)),
         db_path=tmp_path / "identity.sqlite",
         outbox_path=tmp_path / "outbox.jsonl",
+        notifier="dev-outbox",
         stuffing_by_asn=False,
         staff_token="staff-secret",
     )
@@ -30,7 +33,8 @@ def settings(tmp_path):
 
 @pytest.fixture
 def client(settings):
-    return TestClient(create_app(settings))
+    app = create_app(settings)
+    return TestClient(app, headers=key_header(app, Scope.CUSTOMERS_WRITE))
 
 
 def last_code(settings) -> str:

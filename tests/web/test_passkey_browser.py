@@ -83,6 +83,7 @@ def test_passkey_registration_login_and_wrong_origin(browser, tmp_path, free_por
         identity=IdentitySettings(rp_id="localhost", origins=(origin,), argon2=Argon2Parameters(1, 1024, 1)),
         db_path=tmp_path / "identity.sqlite",
         outbox_path=tmp_path / "outbox.jsonl",
+        notifier="dev-outbox",
         stuffing_by_asn=False,
     )
     app = create_app(settings)
@@ -130,9 +131,7 @@ def test_passkey_registration_login_and_wrong_origin(browser, tmp_path, free_por
         context.clear_cookies()
         page.goto(f"{phishing}/identity/pages/login")
         page.click("#passkey-login")
-        page.wait_for_function(
-            "document.getElementById('passkey-status').dataset.state === 'passkey_rejected'"
-        )
+        page.wait_for_selector("#passkey-status[data-state='passkey_rejected']")
         assert "パスキーによる認証に失敗しました" in page.text_content("#passkey-status")
         assert not [c for c in context.cookies() if c["name"] == "kz_session"]
         context.close()

@@ -1,20 +1,32 @@
-"""`create_app(settings)`: a thin assembly of routers; each domain brings its own APIRouter."""
+"""`create_app(settings)`: a thin assembly of routers; each domain brings its own APIRouter.
+
+Middleware, outermost first: the client address behind trusted proxies, browser guards (security
+headers, same-origin state changes, Secure cookies), then request-body limits; error handlers give
+every refusal one JSON shape.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from datetime import UTC, datetime
 
+from fastapi import Depends, FastAPI
+
+from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api import errors
-from kozaguard.entrypoints.api.bootstrap import engine_door, identity_service
+from kozaguard.entrypoints.api.auth import require_scope
+from kozaguard.entrypoints.api.bootstrap import api_keys, engine_door, identity_service
+from kozaguard.entrypoints.api.browser import BrowserGuardMiddleware
 from kozaguard.entrypoints.api.events import router as events_router
 from kozaguard.entrypoints.api.identity import router as identity_router
+from kozaguard.entrypoints.api.limits import BodyLimitMiddleware, BodyLimits
+from kozaguard.entrypoints.api.proxies import TrustedProxyMiddleware, parse_networks
 from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.entrypoints.web import pages
 from kozaguard.phishing.api import router as phishing_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app: services from settings, then routers, error handlers and static files."""
+    """Build the app: services from settings, then routers, middleware, error handlers, static files."""
     settings = settings or Settings.from_env()
     app = FastAPI(
         title="kozaguard",
@@ -22,11 +34,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
     )
     app.state.settings = settings
+    app.state.clock = lambda: datetime.now(UTC)
     app.state.engine = engine_door(settings)
     app.state.identity = identity_service(settings, app.state.engine)
+    app.state.apikeys = api_keys(settings)
     errors.install(app)
     app.include_router(identity_router)
     app.include_router(events_router)
-    app.include_router(phishing_router)
+    app.include_router(
+        phishing_router,
+        dependencies=[Depends(require_scope(Scope.PHISHING_CHECK))],
+        responses=errors.responses(401, 403, 413, 422),
+    )
     pages.install(app)
+    limits = BodyLimits(
+        max_body_bytes=settings.max_body_bytes,
+        max_batch_bytes=settings.max_batch_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
+    app.add_middleware(BodyLimitMiddleware, limits=limits)
+    app.add_middleware(BrowserGuardMiddleware, origins=settings.identity.origins)
+    app.add_middleware(TrustedProxyMiddleware, networks=parse_networks(settings.trusted_proxies))
     return app

@@ -11,8 +11,11 @@ from webauthn.helpers import base64url_to_bytes
 
 from kozaguard.account_security import lock
 from kozaguard.account_security.step_up import Action, Factor
+from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api import schemas as s
+from kozaguard.entrypoints.api.auth import require_scope
 from kozaguard.entrypoints.api.errors import ErrorBody
+from kozaguard.entrypoints.api.proxies import client_ip
 from kozaguard.identity.errors import IdentityError, NotAuthenticated
 from kozaguard.identity.models import LoginContext
 from kozaguard.identity.service import IdentityService, LoginDecision, mask
@@ -73,7 +76,7 @@ def login_context(request: Request, response: Response) -> LoginContext:
             secure=request.app.state.settings.secure_cookies,
         )
     return LoginContext(
-        ip=request.client.host if request.client else "0.0.0.0",
+        ip=client_ip(request),
         user_agent=request.headers.get("user-agent", "")[:512],
         device_id=device[:128],
     )
@@ -112,7 +115,12 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
 
 
 # ----- customers and login ------------------------------------------------------------------------
-@router.post("/customers", status_code=201, summary="Register a customer and set the password")
+@router.post(
+    "/customers",
+    status_code=201,
+    summary="Register a customer and set the password (broker systems: API key, customers:write)",
+    dependencies=[Depends(require_scope(Scope.CUSTOMERS_WRITE))],
+)
 def register(body: s.RegisterIn, svc: Service) -> s.CustomerOut:
     c = svc.register(body.login_id, body.password, body.email, body.phone, body.display_name)
     return s.CustomerOut(customer_id=c.customer_id, login_id=c.login_id)
@@ -175,7 +183,9 @@ def staff_unlock(
     body: s.StaffUnlockIn, request: Request, svc: Service, x_staff_token: Annotated[str, Header()] = ""
 ) -> s.StatusOut:
     expected = request.app.state.settings.staff_token
-    if not expected or not secrets.compare_digest(expected, x_staff_token):
+    if not expected or not secrets.compare_digest(
+        expected.encode(), x_staff_token.encode("utf-8", "replace")
+    ):
         raise IdentityError(
             "Staff token missing or wrong.",
             field="X-Staff-Token",

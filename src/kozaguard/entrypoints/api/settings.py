@@ -13,13 +13,18 @@ from kozaguard.identity.settings import IdentitySettings
 
 @dataclass(frozen=True)
 class Settings:
-    """`store`: sqlite (default, file at `db_path`) or memory. `notifier`: outbox | memory | smtp."""
+    """`store`: sqlite (default, file at `db_path`) or memory.
+
+    `notifier`: outbox (sealed codes) | dev-outbox (clear, development) | memory | smtp.
+    """
 
     identity: IdentitySettings = field(default_factory=IdentitySettings)
     store: str = "sqlite"
     db_path: Path = Path("var/identity.sqlite")
     notifier: str = "outbox"
     outbox_path: Path = Path("var/outbox.jsonl")
+    #: Fernet key sealing one-time codes in the outbox (notifier `outbox`); empty withholds them.
+    outbox_key: str = ""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_sender: str = "no-reply@localhost"
@@ -29,6 +34,24 @@ class Settings:
     engine_state: str = "memory"
     #: Shared secret for the staff unlock endpoint; empty disables the endpoint.
     staff_token: str = ""
+    #: HTTP limits (docs/security.md): one request body, one event, a batch in bytes and in events.
+    max_body_bytes: int = 1 << 20
+    max_event_bytes: int = 1 << 20
+    max_batch_bytes: int = 8 << 20
+    max_batch_events: int = 1000
+    max_json_depth: int = 32
+    #: How far a live event's `ts` may be from the server clock (`events:backfill` keys are exempt).
+    event_clock_skew: timedelta = timedelta(minutes=5)
+    #: Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks).
+    trusted_proxies: tuple[str, ...] = ()
+    #: API keys: memory or sqlite:PATH; empty follows `store` (memory, or apikeys.sqlite beside db_path).
+    api_keys: str = ""
+
+    @property
+    def api_key_store(self) -> str:
+        if self.api_keys:
+            return self.api_keys
+        return "memory" if self.store == "memory" else f"sqlite:{self.db_path.with_name('apikeys.sqlite')}"
 
     @property
     def secure_cookies(self) -> bool:
@@ -67,9 +90,20 @@ class Settings:
             notifier=get("NOTIFIER", base.notifier),
             engine_state=get("ENGINE_STATE", base.engine_state),
             outbox_path=Path(get("OUTBOX_PATH", base.outbox_path)),
+            outbox_key=get("OUTBOX_KEY", base.outbox_key),
             smtp_host=get("SMTP_HOST", base.smtp_host),
             smtp_port=int(get("SMTP_PORT", base.smtp_port)),
             smtp_sender=get("SMTP_SENDER", base.smtp_sender),
             staff_token=get("STAFF_TOKEN", base.staff_token),
+            api_keys=get("API_KEYS", base.api_keys),
+            max_body_bytes=int(get("MAX_BODY_BYTES", base.max_body_bytes)),
+            max_event_bytes=int(get("MAX_EVENT_BYTES", base.max_event_bytes)),
+            max_batch_bytes=int(get("MAX_BATCH_BYTES", base.max_batch_bytes)),
+            max_batch_events=int(get("MAX_BATCH_EVENTS", base.max_batch_events)),
+            max_json_depth=int(get("MAX_JSON_DEPTH", base.max_json_depth)),
+            event_clock_skew=timedelta(
+                seconds=float(get("EVENT_CLOCK_SKEW_SECONDS", base.event_clock_skew.total_seconds()))
+            ),
+            trusted_proxies=tuple(p for p in get("TRUSTED_PROXIES", "").split(",") if p.strip()),
         )
         return replace(settings, **overrides)
