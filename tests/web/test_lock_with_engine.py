@@ -12,7 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from doors import key_header
 from kozaguard.adapters.notify import OutboxNotifier
+from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api.app import create_app
 from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.identity.passwords import Argon2Parameters
@@ -37,6 +39,7 @@ def app(tmp_path):
         identity=IdentitySettings(argon2=Argon2Parameters(1, 1024, 1)),
         db_path=tmp_path / "identity.sqlite",
         outbox_path=tmp_path / "outbox.jsonl",
+        notifier="dev-outbox",
         stuffing_by_asn=False,
         staff_token="staff-secret",
     )
@@ -72,6 +75,7 @@ def customer(app):
     r = home.post(
         "/identity/customers",
         json={"login_id": "taro", "password": PASSWORD, "email": "taro@example.jp", "phone": "090-1234-5678"},
+        headers=key_header(app, Scope.CUSTOMERS_WRITE),
     )
     assert r.status_code == 201
     log_in(home, app)
