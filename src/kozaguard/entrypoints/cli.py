@@ -163,7 +163,8 @@ def serve(port: int = typer.Option(8000, help="TCP port on 127.0.0.1.")) -> None
 
     from kozaguard.entrypoints.api.app import create_app
 
-    uvicorn.run(create_app(), host="127.0.0.1", port=port)
+    # forwarded headers are read by the app, from KOZAGUARD_TRUSTED_PROXIES only (docs/security.md)
+    uvicorn.run(create_app(), host="127.0.0.1", port=port, proxy_headers=False)
 
 
 @app.command()
