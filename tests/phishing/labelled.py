@@ -13,7 +13,7 @@ import random
 import string
 
 from kozaguard.phishing.brands import default_registry
-from kozaguard.phishing.lexicon import default_signals
+from kozaguard.phishing.lexicon import default_lexicon, default_signals
 from kozaguard.phishing.url import registered_domain
 from kozaguard.phishing.variants import FUZZERS, generate
 
@@ -71,6 +71,84 @@ def primary_token(brand) -> str:
     return brand.tokens[0] if brand.tokens else brand.domain_labels[0]
 
 
+def _slip(rng: random.Random, token: str) -> str:
+    """A Latin spelling slip of the kind kits make: ``l`` for ``i``, a doubled or dropped letter, a
+    hyphen inside the name."""
+    kinds = ["double", "drop", "hyphen"] + (["l_for_i"] if "i" in token[1:] else [])
+    kind = rng.choice(kinds)
+    i = rng.randrange(1, len(token) - 1)
+    if kind == "l_for_i":
+        j = token.index("i", 1)
+        return token[:j] + "l" + token[j + 1 :]
+    if kind == "double":
+        return token[:i] + token[i] + token[i:]
+    if kind == "drop":
+        return token[:i] + token[i + 1 :]
+    return token[:i] + "-" + token[i:]
+
+
+SMS_TLDS = ("cfd", "top", "icu", "cn", "sbs", "xyz", "shop", "cyou", "bond", "tokyo")
+
+
+def _sms_path(rng: random.Random) -> str:
+    n = rng.randint(4, 7)
+    alphabet = string.ascii_letters + string.digits
+    token = "".join(rng.choice(alphabet) for _ in range(n))
+    return rng.choice([f"/{token}", f"/{token}/", f"/{token}/#/"])
+
+
+def _kit_patterns(rng, brand, token, host, tld, rnd, word, login_paths) -> list[tuple[str, str, str]]:
+    """The shapes of real broker phishing described in the issue on real URLs (written from that
+    description: brand in hyphen-parts, official labels spread out, slips, copied login paths and
+    parameters, free hosting with random names)."""
+    any_token = rng.choice((*brand.tokens, *brand.weak_tokens) or (token,))
+    domain = brand.domains[0]
+    label = registered_domain(domain)[0].split(".")[0]
+    own_paths = [p for p in brand.login_paths if p.lower().rstrip("/") in default_lexicon().login_paths]
+    login = rng.choice(own_paths or login_paths)
+    word2 = rng.choice(WORDS)
+    rnd2 = _random_label(rng)
+    maybe_login = rng.choice(["/", login])
+    out = [
+        ("hyphen_part_brand", brand.id, f"https://{any_token}-{word}.{rnd}.com{maybe_login}"),
+        ("hyphen_part_www", brand.id, f"https://www-{any_token}.{rnd}.cn{maybe_login}"),
+        ("hyphen_part_middle", brand.id, f"https://{word}-{any_token}-{word2}.{rnd}.top{maybe_login}"),
+        ("brand_label_login_path", brand.id, f"https://{any_token}.{rnd}.{tld}{login}"),
+        ("official_domain_dashed", brand.id, f"https://{domain.replace('.', '-')}.{rnd}.com/"),
+        (
+            "digits_host_official_path",
+            brand.id,
+            f"https://{rng.randint(10, 99999)}.{rng.randint(10, 9999)}.cc/{domain}",
+        ),
+        ("brand_query_param", brand.id, f"https://{rnd}.com/{rnd2}.html?{token}japan=login"),
+        (
+            "hosting_random_subdomain",
+            brand.id,
+            f"https://{rnd}-{rnd2[:5]}.{rnd2}.{rng.choice(HOSTING)}/{host}{login}",
+        ),
+        (
+            "translation_proxy_path",
+            brand.id,
+            f"https://{rnd}.{rnd2}.workers.dev/{host}?_x_tr_sch=http&_x_tr_sl={label}&_x_tr_tl=ja",
+        ),
+        ("storage_page", brand.id, f"https://storage.googleapis.com/{rnd}/{token}/index.html"),
+        ("sms_lure", "", f"https://{rnd}.{rng.choice(SMS_TLDS)}{_sms_path(rng)}"),
+    ]
+    if own_paths:
+        # Only a login path of the brand's own names the brand ("/login" names no one).
+        out += [
+            ("co_jp_in_path", brand.id, f"https://{rnd}.{tld}/co.jp{login}"),
+            ("login_path_unrelated_host", brand.id, f"https://{rnd}.{tld}{login}?{word}={rnd2}"),
+        ]
+    if len(token) >= 6:
+        # Slips in shorter names make other words; the checker reads typos from six letters on.
+        out += [
+            ("latin_slip", brand.id, f"https://{_slip(rng, token)}.{rnd}.{tld}/"),
+            ("latin_slip_word", brand.id, f"https://{_slip(rng, token)}-{word}.{rnd}.{tld}/"),
+        ]
+    return out
+
+
 def labelled_samples(per_pattern: int = 6, seed: int = 2025) -> list[tuple[str, str, str]]:
     """``(pattern, brand, url)`` for every pattern and brand in the shipped registry."""
     rng = random.Random(seed)
@@ -104,6 +182,7 @@ def labelled_samples(per_pattern: int = 6, seed: int = 2025) -> list[tuple[str, 
                 ("official_host_in_path", brand.id, f"https://{rnd}.{tld}/{host}/{word}/"),
                 ("copied_login_path", brand.id, f"https://{rnd}.{tld}/{token}{rng.choice(login_paths)}"),
             ]
+            out += _kit_patterns(rng, brand, token, host, tld, rnd, word, login_paths)
             japanese = [n for n in brand.japanese if " " not in n]
             if japanese:
                 jp = rng.choice(japanese)

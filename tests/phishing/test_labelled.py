@@ -2,23 +2,57 @@
 
 from __future__ import annotations
 
+import csv
+import unicodedata
 from collections import defaultdict
+from importlib import resources
 from pathlib import Path
 
+import idna
 import pytest
 from labelled import labelled_samples, official_urls
 
 from kozaguard.phishing import Verdict, default_checker
+from kozaguard.phishing.brands import default_registry
 
 DATA = Path(__file__).parent / "data"
 FLAGGED = (Verdict.IMPERSONATION, Verdict.SUSPICIOUS)
-#: Recall floor per pattern; two fuzzers get a lower one, see docs/phishing.md ("Measured").
-FLOORS = {"fuzzer:homoglyph": 0.85, "fuzzer:dictionary": 0.85}
+#: Recall floor per pattern; three fuzzers get a lower one, see docs/phishing.md ("Measured").
+FLOORS = {"fuzzer:homoglyph": 0.85, "fuzzer:dictionary": 0.85, "fuzzer:plural": 0.85}
+
+
+#: Paths of ordinary pages, put after every unrelated host: a login page of its own included.
+BENIGN_PATHS = ("", "/", "/index.html", "/login", "/news/2025/06/article?id=42", "/search?q=kabu", "/ja/")
 
 
 def unrelated_domains() -> list[str]:
     lines = (DATA / "unrelated_domains.txt").read_text("utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def listed_company_hosts() -> list[str]:
+    """Japanese IDN hosts made of the names of companies listed in Tokyo (the tokyo-stock-exchange
+    package), those of the registry's brands and their groups left out: Japanese names that are
+    not brokers must not read as one."""
+    brands = [unicodedata.normalize("NFKC", n).lower() for b in default_registry() for n in b.japanese]
+    hosts = []
+    with resources.files("tokyo_stock_exchange").joinpath("tse.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            name = unicodedata.normalize("NFKC", row["銘柄名"]).lower()
+            name = "".join(c for c in name if c.isalnum())
+            if not name or any(b in name or name in b for b in brands) or "証券" in name:
+                continue
+            try:
+                hosts.append(idna.encode(name + ".jp", uts46=True).decode("ascii"))
+            except idna.IDNAError:
+                continue
+    return hosts
+
+
+def benign_urls() -> list[str]:
+    """Every unrelated host with every ordinary path, and the listed companies' hosts."""
+    urls = [f"https://{h}{p}" for h in unrelated_domains() for p in BENIGN_PATHS]
+    return urls + [f"https://{h}/" for h in listed_company_hosts()]
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +63,13 @@ def measured():
         result = checker.check(url)
         row = per_pattern[pattern]
         row[0] += 1
-        if result.brand == brand and result.verdict in FLAGGED:
+        # A pattern whose URLs name no brand (brand "") counts when flagged at all.
+        right = result.brand == brand or not brand
+        if right and result.verdict in FLAGGED:
             row[1] += 1
-        if result.brand == brand and result.verdict == Verdict.IMPERSONATION:
+        if right and result.verdict == Verdict.IMPERSONATION:
             row[2] += 1
-    negatives = unrelated_domains()
+    negatives = benign_urls()
     fp_flagged = fp_imp = 0
     for host in negatives:
         verdict = checker.check(host).verdict
@@ -58,7 +94,7 @@ def test_precision_recall_table(measured, capsys):
     tp = sum(r[1] for r in per_pattern.values())
     lines.append(f"{'ALL':32} {total:5} {tp / total:7.3f}")
     lines.append(
-        f"unrelated domains: {n_neg}, flagged {fp_flagged} ({fp_flagged / n_neg:.4%}),"
+        f"benign URLs: {n_neg}, flagged {fp_flagged} ({fp_flagged / n_neg:.4%}),"
         f" impersonation {fp_imp} ({fp_imp / n_neg:.4%})"
     )
     with capsys.disabled():
@@ -67,11 +103,20 @@ def test_precision_recall_table(measured, capsys):
         assert flagged / n >= FLOORS.get(pattern, 0.9), pattern
 
 
-def test_false_positive_rate_on_unrelated_domains(measured):
+def test_overall_recall_and_brand(measured):
+    per_pattern = measured[0]
+    total = sum(r[0] for r in per_pattern.values())
+    assert sum(r[1] for r in per_pattern.values()) / total >= 0.95
+    named = [r for p, r in per_pattern.items() if p != "sms_lure"]
+    # Every other pattern names its brand: the right brand, flagged.
+    assert sum(r[1] for r in named) / sum(r[0] for r in named) >= 0.95
+
+
+def test_false_positive_rate_on_benign_urls(measured):
     _, n_neg, fp_flagged, fp_imp = measured
-    assert n_neg >= 5000
-    assert fp_imp / n_neg <= 0.01
-    assert fp_flagged / n_neg <= 0.01
+    assert n_neg >= 10_000
+    assert fp_imp == 0
+    assert fp_flagged / n_neg <= 0.001
 
 
 def test_official_hosts_are_never_flagged():

@@ -33,6 +33,8 @@ _LIST_FIELDS = (
     "weak_tokens",
     "japanese",
     "login_paths",
+    "login_params",
+    "login_sources",
     "not_typos",
 )
 _KNOWN_FIELDS = {"id", "name", "name_en", *_LIST_FIELDS}
@@ -56,6 +58,8 @@ class Brand:
     weak_tokens: tuple[str, ...] = ()
     japanese: tuple[str, ...] = ()
     login_paths: tuple[str, ...] = ()
+    login_params: tuple[str, ...] = ()
+    login_sources: tuple[str, ...] = ()
     not_typos: tuple[str, ...] = ()
 
     def is_official(self, host: str) -> bool:
@@ -157,6 +161,8 @@ def brand_from_mapping(data: Mapping[str, Any], where: str = "brand") -> Brand:
         weak_tokens=tuple(dict.fromkeys(_normalise_token(t) for t in lists.get("weak_tokens", ()))),
         japanese=lists.get("japanese", ()),
         login_paths=lists.get("login_paths", ()),
+        login_params=lists.get("login_params", ()),
+        login_sources=lists.get("login_sources", ()),
         not_typos=tuple(t.lower() for t in lists.get("not_typos", ())),
     )
 

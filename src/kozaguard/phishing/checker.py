@@ -30,6 +30,7 @@ microseconds each.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ from kozaguard.phishing.lexicon import (
     TypoPlans,
     common_words,
     default_lexicon,
+    edits_allowed,
 )
 from kozaguard.phishing.url import _FAST_RE as _FAST_URL
 from kozaguard.phishing.url import ParsedUrl, UrlError, parse_url, registered_domain
@@ -127,6 +129,10 @@ _SPLIT_WORDS = re.compile(r"[.\-_]+")
 _SPLIT_LABEL = re.compile(r"[-_]+").split
 _NUMBERED = re.compile(r"(?:[a-z]-?\d{1,4}$)|(?:^\d{1,4}-?[a-z])")
 _VOWELS = frozenset("aeiou")
+#: Short path segments of ordinary sites that are not in the word lists.
+_PAGE_WORDS = frozenset(
+    {"index", "home", "about", "news", "blog", "faq", "help", "top", "contact", "login", "en", "ja", "jp"}
+)
 _CACHE_LIMIT = 200_000
 
 
@@ -177,6 +183,36 @@ def _looks_random_slow(s: str) -> bool:
     return False
 
 
+def _corroborated(codes: list[str], context: list[str]) -> bool:
+    """True when the brand is named by two different pieces of evidence, or in the host next to a
+    sign of a credential page (a login path or word, a brand query parameter, ``co.jp`` written
+    where it does not belong): a kit's page, not a mention."""
+    if len(codes) >= 2 or (R.BRAND_LOGIN_PATH in codes and R.OFFICIAL_SUFFIX_FRAGMENT in context):
+        return True
+    in_host = any(c not in R.PATH_EVIDENCE for c in codes)
+    if not in_host:
+        return False
+    # A common brand word ("smbc.co.id/login") needs a sign of its own kit, not just a login page.
+    signs = R.LOGIN_SIGNS if codes[0] != R.WEAK_BRAND_TOKEN else R.LOGIN_SIGNS - {R.LOGIN_PATH_WORDS}
+    return any(c in signs for c in context) or any(c in signs for c in codes)
+
+
+#: A path of one short segment and nothing else: the link of an SMS lure (``/xjwyg``, ``/4WzBg4/#/``).
+_SMS_PATH = re.compile(r"/([A-Za-z0-9]{3,12})/?(?:#/?)?")
+_SUFFIX_FRAGMENT = re.compile(r"(?:^|[/.\-_])co[.\-_]?jp(?:$|[/.\-_?#])")
+
+
+def _head_lost(word: str, target: str, whole: bool) -> bool:
+    """True when both edits of a two-edit typo fall in the first half of the token: the word keeps
+    only the token's ordinary tail ("cbrsecurity" is not "sbisecurity")."""
+    if not whole or edits_allowed(target) < 2:
+        return False
+    tail = target[len(target) // 2 :]
+    if not word.endswith(tail):
+        return False
+    return OSA.distance(word[: len(word) - len(tail)], target[: len(target) - len(tail)], score_cutoff=2) >= 2
+
+
 def _plan(plans: TypoPlans, pair: str, n: int) -> tuple[TypoEntry, ...]:
     """The typo plan (:func:`~kozaguard.phishing.lexicon.typo_plans`) for a word of ``n`` letters
     whose first or last two letters are ``pair``."""
@@ -223,6 +259,8 @@ class Checker:
         self._psl_names = _psl_walk()
         self._suffix_tags = self.lexicon.suffix_tags
         self._keywords = self.lexicon.signals.phishing_keywords
+        #: Words a brand token may end with ("sec", "shoken"), longest first.
+        self._suffix_words = sorted((k for k in self._keywords if len(k) >= 3), key=len, reverse=True)
         # Phishing words of four letters or more, anywhere in a label ("sbisec-loginpage").
         long_keywords = sorted((k for k in self._keywords if len(k) >= 4), key=len, reverse=True)
         self._long_keyword_re = re.compile("|".join(map(re.escape, long_keywords)) or "(?!)")
@@ -301,9 +339,18 @@ class Checker:
                 for brand, codes in found[0].items():
                     evidence.setdefault(brand, []).extend(codes)
                 context.extend(found[1])
+        if len(path) > 3 and (R.CHEAP_TLD in context or R.RANDOM_LABEL in context) and not evidence:
+            m = _SMS_PATH.fullmatch(path)
+            if m is not None and self._looks_like_token(m.group(1)):
+                context.append(R.SMS_LURE_SHAPE)
         if not evidence and not context:
             return CheckResult(url, Verdict.UNKNOWN, None, 0.0, ())
         return self._verdict(url, evidence, context)
+
+    def _looks_like_token(self, segment: str) -> bool:
+        """A path segment no one would type: not a word, not a common page name."""
+        low = segment.lower()
+        return not (low in self._common or low in self._keywords or low in _PAGE_WORDS)
 
     # -- scoring -----------------------------------------------------------------------------------
     @staticmethod
@@ -321,6 +368,8 @@ class Checker:
                 brand, brand_score, codes = candidate, value, ranked
         context = list(dict.fromkeys(context))
         score = brand_score + sum(weights[c] for c in context)
+        if brand is not None and score < R.IMPERSONATION_AT and _corroborated(codes, context):
+            score = R.IMPERSONATION_AT
         if brand is None:
             score = min(score, R.IMPERSONATION_AT - 0.01)
         score = round(min(score, 0.99), 2)
@@ -686,6 +735,9 @@ class Checker:
                             code = R.BRAND_HOMOGLYPH if disguised else R.WEAK_BRAND_TOKEN
                     elif info.kind == WEAK and bounded:
                         code = R.WEAK_BRAND_TOKEN
+                    if code == R.WEAK_BRAND_TOKEN and li < reg_idx and len(token) == len(compact):
+                        # "sbi.x7k2.com": the brand word alone as a label of someone else's domain.
+                        code = R.WEAK_BRAND_LABEL
                     if code is not None and info.brand not in named:
                         named.add(info.brand)
                         evidence.setdefault(info.brand, []).append(code)
@@ -773,12 +825,30 @@ class Checker:
             if found:
                 guard = self._common
                 found = {t: w for t, w in found.items() if word not in guard and word not in lex.not_typos}
-                found = {t: w for t, w in found.items() if t != word}
+                found = {
+                    t: w
+                    for t, w in found.items()
+                    if t != word and not _head_lost(word, t, w) and not self._other_word(word, t)
+                }
         result = tuple(found.items())
         if len(self._fuzzy) >= _CACHE_LIMIT:
             self._fuzzy.clear()
         self._fuzzy[word] = result
         return result
+
+    def _other_word(self, word: str, target: str) -> bool:
+        """True when the typo only swaps the brand's word for another ordinary word before the same
+        suffix ("likesec" is "like" + "sec", not a slip of "linesec")."""
+        for kw in self._suffix_words:
+            if word.endswith(kw) and target.endswith(kw):
+                head, brand_head = word[: -len(kw)], target[: -len(kw)]
+                return head != brand_head and len(head) >= 3 and head in self._common_folded
+        return False
+
+    @functools.cached_property
+    def _common_folded(self) -> frozenset[str]:
+        """The ordinary words, folded like hosts are ("like" reads "iike")."""
+        return frozenset(skeleton(w) for w in self._common)
 
     def _find_typos(self, labels: list[str], reg_idx: int, evidence: dict[str, list[str]]) -> None:
         lex = self.lexicon
@@ -840,14 +910,42 @@ class Checker:
                 if brand is not None and (end == len(low) or low[end] in "/?#;.&"):
                     evidence.setdefault(brand, []).append(R.BRAND_LOGIN_PATH)
                     break
+        q = low.find("?")
+        if q != -1:
+            self._find_query_params(low[q + 1 :], evidence)
         found = {}
         self._scan_text(low, found)
         for brand, codes in found.items():
             evidence.setdefault(brand, []).extend(codes)
+        if _SUFFIX_FRAGMENT.search(low):
+            context.append(R.OFFICIAL_SUFFIX_FRAGMENT)
         if not low.isascii():
             self._find_japanese(low, evidence, R.BRAND_IN_PATH)
         if lex.login_words_re.search(low):
             context.append(R.LOGIN_PATH_WORDS)
+
+    def _find_query_params(self, query: str, evidence: dict[str, list[str]]) -> None:
+        """Query parameters named after a brand (``?sbisecjapan=login``) or copied from its login
+        application (``?_ActionID=login``)."""
+        lex = self.lexicon
+        affix = lex.folded_affix_re
+        for part in query.split("&")[:32]:
+            name = part.partition("=")[0]
+            if len(name) < 3:
+                continue
+            brand = lex.login_params.get(name)
+            if brand is not None:
+                evidence.setdefault(brand, []).append(R.BRAND_QUERY_PARAM)
+                continue
+            flat = skeleton(name).replace("-", "").replace("_", "")
+            for m in lex.token_re.finditer(flat):
+                start, end = m.span()
+                if not (affix.fullmatch(flat, 0, start) and affix.fullmatch(flat, end)):
+                    continue
+                for info in lex.token_info.get(m.group(), ()):
+                    if info.kind in (STRONG, EMBEDDED, DOMAIN_LABEL):
+                        evidence.setdefault(info.brand, []).append(R.BRAND_QUERY_PARAM)
+                        break
 
     def _scan_text(self, text: str, found: dict[str, list[str]]) -> None:
         """Brand tokens and official hostnames in free text (path, query, userinfo)."""
@@ -868,9 +966,20 @@ class Checker:
             after = compact[end] if end < len(compact) else "/"
             bounded = not before.isalnum() and not after.isalpha()
             if not bounded and len(token) < SUBSTRING_MIN_LEN:
-                continue
-            for info in lex.token_info[token]:
-                if info.kind in (STRONG, EMBEDDED, DOMAIN_LABEL):
+                # "sbisecjapan", "daiwaseclogin": glued to affix words is still a word of its own.
+                ws, we = start, end
+                while ws > 0 and compact[ws - 1].isalnum():
+                    ws -= 1
+                while we < len(compact) and compact[we].isalnum():
+                    we += 1
+                affix = lex.folded_affix_re
+                if not (affix.fullmatch(compact, ws, start) and affix.fullmatch(compact, end, we)):
+                    continue
+            infos = lex.token_info[token]
+            common = any(i.kind == WEAK for i in infos)
+            for info in infos:
+                # A domain label that is also a common word ("kabu": stock) names no one in a path.
+                if info.kind in (STRONG, EMBEDDED) or (info.kind == DOMAIN_LABEL and not common):
                     found.setdefault(info.brand, []).append(R.BRAND_IN_PATH)
                     break
 

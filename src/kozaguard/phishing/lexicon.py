@@ -331,6 +331,8 @@ class Lexicon:
                     continue
                 paths.setdefault(path, brand.id)
         self.login_paths = paths
+        #: Query parameter names of a brand's own login application (``_ActionID``): brand by name.
+        self.login_params = {p.lower(): b.id for b in self.registry for p in b.login_params}
         self.login_path_re = re.compile(trie_regex(paths)) if paths else None
         words = sorted(self.signals.login_path_words, key=len, reverse=True)
         self.login_words_re = re.compile("|".join(map(re.escape, words)))

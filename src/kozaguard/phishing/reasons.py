@@ -23,6 +23,8 @@ BRAND_IN_USERINFO: Final = "brand_in_userinfo"
 OFFICIAL_HOST_IN_PATH: Final = "official_host_in_path"
 BRAND_IN_PATH: Final = "brand_in_path"
 BRAND_LOGIN_PATH: Final = "brand_login_path"
+BRAND_QUERY_PARAM: Final = "brand_query_param"
+WEAK_BRAND_LABEL: Final = "weak_brand_label"
 
 # Context: where and how the page is hosted.
 ABUSED_HOSTING: Final = "abused_hosting"
@@ -38,6 +40,8 @@ MIXED_SCRIPT: Final = "mixed_script"
 IP_HOST: Final = "ip_host"
 USERINFO_IN_URL: Final = "userinfo_in_url"
 LOGIN_PATH_WORDS: Final = "login_path_words"
+OFFICIAL_SUFFIX_FRAGMENT: Final = "official_suffix_fragment"
+SMS_LURE_SHAPE: Final = "sms_lure_shape"
 
 # Official: never flagged.
 OFFICIAL_DOMAIN: Final = "official_domain"
@@ -56,6 +60,8 @@ WEIGHTS: Final[dict[str, float]] = {
     OFFICIAL_HOST_IN_PATH: 0.45,
     BRAND_IN_PATH: 0.3,
     BRAND_LOGIN_PATH: 0.3,
+    BRAND_QUERY_PARAM: 0.45,
+    WEAK_BRAND_LABEL: 0.4,
     WEAK_BRAND_TOKEN: 0.3,
     DYNAMIC_DNS: 0.25,
     MIXED_SCRIPT: 0.25,
@@ -70,6 +76,8 @@ WEIGHTS: Final[dict[str, float]] = {
     DEEP_SUBDOMAIN: 0.1,
     PUNYCODE_HOST: 0.1,
     LOGIN_PATH_WORDS: 0.1,
+    OFFICIAL_SUFFIX_FRAGMENT: 0.15,
+    SMS_LURE_SHAPE: 0.3,
     OFFICIAL_DOMAIN: 0.0,
     BRAND_GROUP_DOMAIN: 0.0,
 }
@@ -89,7 +97,20 @@ BRAND_EVIDENCE: Final = frozenset(
         OFFICIAL_HOST_IN_PATH,
         BRAND_IN_PATH,
         BRAND_LOGIN_PATH,
+        BRAND_QUERY_PARAM,
+        WEAK_BRAND_LABEL,
     }
+)
+
+#: Brand evidence read from the path, query or userinfo (the rest is read from the host).
+PATH_EVIDENCE: Final = frozenset(
+    {BRAND_IN_USERINFO, OFFICIAL_HOST_IN_PATH, BRAND_IN_PATH, BRAND_LOGIN_PATH, BRAND_QUERY_PARAM}
+)
+
+#: Signs of a credential page. A brand named in the host together with any of them, or two
+#: different pieces of brand evidence, make ``impersonation``.
+LOGIN_SIGNS: Final = frozenset(
+    {BRAND_LOGIN_PATH, BRAND_QUERY_PARAM, LOGIN_PATH_WORDS, PHISHING_KEYWORD, OFFICIAL_SUFFIX_FRAGMENT}
 )
 
 #: Score at or above which a URL naming a brand is ``impersonation``.
