@@ -1,0 +1,1 @@
+"""Cases: victims, evidence, attribution, damage and compensation under configurable policies."""
