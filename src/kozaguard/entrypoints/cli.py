@@ -9,6 +9,7 @@ from typing import Annotated, BinaryIO
 
 import typer
 
+from kozaguard.cases.cli import audit_app, cases_app, report_app
 from kozaguard.entrypoints.apikeys_cli import apikey_app
 from kozaguard.phishing.cli import phishing_app
 from kozaguard.sim.cli import simulate
@@ -22,6 +23,9 @@ app = typer.Typer(
 )
 app.add_typer(phishing_app, name="phishing")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(cases_app, name="cases")
+app.add_typer(report_app, name="report")
+app.add_typer(audit_app, name="audit")
 
 
 @app.callback()
