@@ -1,4 +1,4 @@
-"""The compensation spec's worked example, written as a v1 stream, through `cases build` + `cases export`.
+"""The worked example of docs/cases.md, written as a v1 stream, through `cases build` + `cases export`.
 
 The engine's real decisions on the stream go in with it (replayed here), and attribution is the
 system's own (the customer reported the two orders; the attacker's session is on a new device).
