@@ -7,17 +7,23 @@ session (a *segment*), never from simulator labels:
 - `session_hijacked`: the engine found an action on it from another client than the session's own
   (`session_client_changed`, `session_unknown_client`, `stale_session_moved`, `session_country_changed`);
 - `takeover_decision`: the engine challenged, held, denied or locked its login or an action on it for
-  a takeover reason (not a routine step-up);
+  a takeover reason (not a routine step-up; reasons that only echo a risky login count when that
+  login's risk was about who logged in, not just a first login);
 - `shared_infrastructure`: its device or address was also used on another victim's account;
 - `unfamiliar_client`: neither its device nor its address block was used by an earlier segment of the
   account that was not the attacker's (the customer's own history is the baseline; the account's
   first client is taken as its owner's);
-- `same_client_as_attacker`: same device or address as a segment already attributed;
+- `same_client_as_attacker`: same device as a segment already attributed (same address when neither
+  sent a device id);
+- `same_session_as_attacker`: an unfamiliar client on a session where the attacker is already found
+  (a proxy that changes address between actions);
 - `unfamiliar_before_report`: the customer reported trades he did not make, and this unfamiliar
   client placed orders in the days before the report.
 
 A segment is the attacker's when it has a reported order or was hijacked, or when it is unfamiliar
 and carries a takeover decision, shared infrastructure, the attacker's client or precedes a report.
+An unfamiliar login that did nothing else and was only challenged is left out (a customer's new
+phone looks the same), unless the attacker's device or session links it.
 """
 
 from __future__ import annotations
@@ -52,6 +58,12 @@ HIJACK_REASONS = frozenset(
     {"session_client_changed", "session_unknown_client", "stale_session_moved", "session_country_changed"}
 )
 
+SHARED_REASONS = frozenset({"device_shared_across_accounts", "ip_shared_across_accounts"})
+"""The engine's own finding that a device or address served several customers' accounts."""
+
+ATTACK_WINDOW = timedelta(days=7)
+"""How long before a case's first trigger (report, `open_case`) the attacker's sessions are looked for."""
+
 REPORT_LOOKBACK = timedelta(days=14)
 """How far before a report of unrecognised trades an unfamiliar client's orders are suspected."""
 
@@ -68,12 +80,44 @@ class Attribution:
         return bool(self.segments or self.orders)
 
 
-def takeover_decision(seg: Segment) -> bool:
-    """The engine stopped or questioned something on this segment for a takeover reason."""
-    return any(
-        outcome != "allow" and any(r not in ROUTINE_REASONS for r in reasons)
-        for _, outcome, reasons in seg.decisions
-    )
+RISKY_SESSION_REASONS = frozenset(
+    {
+        "risky_session",
+        "sale_on_risky_session",
+        "sell_out_on_risky_session",
+        "large_order_on_risky_session",
+        "session_sells_most_holdings",
+        "bank_change_on_risky_session",
+        "new_payee_on_risky_session",
+        "factor_added_on_risky_session",
+        "device_on_probation",
+    }
+)
+"""Reasons that only repeat that the session's login was risky: they count when that risk does."""
+
+
+def own_reasons(seg: Segment) -> set[str]:
+    """Reasons on this segment that say something about who is there (not routine, not an echo)."""
+    every = {r for _, _, reasons in seg.decisions for r in reasons}
+    return every - ROUTINE_REASONS - RISKY_SESSION_REASONS
+
+
+def takeover_decision(seg: Segment, risky_login: bool = False) -> bool:
+    """The engine stopped or questioned something on this segment for a takeover reason.
+
+    Reasons that only echo a risky login count when that risk is real: the segment has a reason of
+    its own, or another client on the same session does (`risky_login`). A customer's first login
+    (no history yet) makes his session "risky" without saying anything about who he is.
+    """
+    own = own_reasons(seg)
+    counted = own | (RISKY_SESSION_REASONS if own or risky_login else set())
+    return any(outcome != "allow" and counted.intersection(reasons) for _, outcome, reasons in seg.decisions)
+
+
+def only_challenged_login(seg: Segment) -> bool:
+    """A login that did nothing but log in, questioned with a challenge at most."""
+    did = seg.orders or seg.withdrawals or seg.changes
+    return not did and all(o in ("allow", "challenge") for _, o, _ in seg.decisions)
 
 
 def hijacked(seg: Segment) -> bool:
@@ -95,40 +139,69 @@ def propose(
     """The attacker's segments and orders in one account, from its evidence alone.
 
     `shared_devices` / `shared_ips` are the devices and addresses also seen on other victims' accounts.
+    Only segments from `ATTACK_WINDOW` before the case's first trigger on are weighed (a reported
+    order counts wherever it is): earlier trouble is the customer's own history.
     """
     segs = sorted(file.segments.values(), key=lambda s: (s.first_ts, s.key))
+    risky_sessions = {
+        seg.key[0]
+        for seg in segs
+        if any(o != "allow" and own_reasons(seg).intersection(r) for _, o, r in seg.decisions)
+    }
+    starts = [when for when, _ in file.triggers] + [r.ts for r in file.reports]
+    window = min(starts) - ATTACK_WINDOW if starts else None
     devices: set[str] = set()
     blocks: set[str] = set()
     unfamiliar: set[SegmentKey] = set()
     out = Attribution()
     for i, seg in enumerate(segs):
+        d, b = clients(seg, block)
+        inside = window is None or seg.last_ts >= window
         codes = []
         if any(o in file.reported_orders for o in seg.orders):
             codes.append("reported_order")
-        if hijacked(seg):
+        if inside and hijacked(seg):
             codes.append("session_hijacked")
-        if takeover_decision(seg):
+        if inside and takeover_decision(seg, seg.key[0] in risky_sessions):
             codes.append("takeover_decision")
-        if (seg.device_id and seg.device_id in shared_devices) or any(ip in shared_ips for ip in seg.ips):
+        shared = (seg.device_id and seg.device_id in shared_devices) or any(
+            ip in shared_ips for ip in seg.ips
+        )
+        if inside and (shared or any(r in SHARED_REASONS for _, _, rs in seg.decisions for r in rs)):
             codes.append("shared_infrastructure")
-        d, b = clients(seg, block)
-        if i > 0 and not (d & devices) and not (b & blocks):  # the account's first client is its owner's
+        # the account's first client is its owner's, unless it turns up only when the trouble starts
+        first_is_owner = i == 0 and not inside
+        if inside and not first_is_owner and not (d & devices) and not (b & blocks):
             unfamiliar.add(seg.key)
             codes.append("unfamiliar_client")
         certain = "reported_order" in codes or "session_hijacked" in codes
         if certain or ("unfamiliar_client" in codes and len(codes) > 1):
+            if (
+                not certain
+                and codes == ["takeover_decision", "unfamiliar_client"]
+                and only_challenged_login(seg)
+            ):
+                continue  # a new phone passing a one-time code: neither the attacker's nor yet familiar
             out.segments[seg.key] = codes
         else:
             devices |= d
             blocks |= b
-    attacker_devices = {file.segments[k].device_id for k in out.segments} - {""}
+    # a hijacker rides the victim's own session and may copy its device id: no propagation from there
+    attacker_devices = {
+        file.segments[k].device_id for k, c in out.segments.items() if "session_hijacked" not in c
+    }
+    attacker_devices.discard("")
     attacker_ips = {ip for k in out.segments for ip in file.segments[k].ips}
+    attacker_sessions = {k[0] for k in out.segments}
     report_ts = [r.ts for r in file.reports if r.kind == "unrecognized_trade"]
     for seg in segs:
         if seg.key in out.segments or seg.key not in unfamiliar:
             continue
-        if (seg.device_id and seg.device_id in attacker_devices) or attacker_ips.intersection(seg.ips):
+        same_device = seg.device_id and seg.device_id in attacker_devices
+        if same_device or (not seg.device_id and attacker_ips.intersection(seg.ips)):
             out.segments[seg.key] = ["unfamiliar_client", "same_client_as_attacker"]
+        elif seg.key[0] in attacker_sessions:
+            out.segments[seg.key] = ["unfamiliar_client", "same_session_as_attacker"]
         elif seg.orders and any(seg.last_ts <= t and t - seg.first_ts <= REPORT_LOOKBACK for t in report_ts):
             out.segments[seg.key] = ["unfamiliar_client", "unfamiliar_before_report"]
     for order in file.orders.values():

@@ -84,9 +84,12 @@ def _triggers(events: Iterable[tuple[int, bytes, Event]], decisions: dict[str, D
                 by_device[e.device_id].add(e.account_id)
             by_ip[e.ip].add(e.account_id)
             d = decisions.get(e.event_id)
-            if d is not None and "open_case" in d.actions:
-                why = "campaign" if CAMPAIGN_REASONS.intersection(d.reasons) else "engine"
-                triggers[e.account_id].append((e.ts, why))
+            if d is None:
+                continue
+            if CAMPAIGN_REASONS.intersection(d.reasons) and d.decision != "allow":
+                triggers[e.account_id].append((e.ts, "campaign"))
+            elif "open_case" in d.actions:
+                triggers[e.account_id].append((e.ts, "engine"))
     return triggers, by_device, by_ip, n
 
 

@@ -64,6 +64,7 @@ class Segment:
     )  # (event, outcome, reasons)
     orders: list[str] = field(default_factory=list)
     withdrawals: list[str] = field(default_factory=list)
+    changes: int = 0  # factor and profile changes made on it
 
 
 @dataclass(slots=True)
@@ -210,8 +211,10 @@ class AccountFile:
             entry.update(factor=event.factor, action=event.action)
             self.factor_log.append((event.ts, event.factor, event.action))
             (self.factors.add if event.action == "enrolled" else self.factors.discard)(event.factor)
+            seg.changes += 1
         elif isinstance(event, ProfileChange):
             entry["field"] = event.field
+            seg.changes += 1
         elif isinstance(event, Withdrawal):
             entry.update(amount_jpy=event.amount_jpy, bank_account_id=event.bank_account_id)
             seg.withdrawals.append(event.event_id)
