@@ -8,8 +8,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from .profiles import PROFILES, profile
-from .world import START, run
+if __package__ in (None, ""):  # run as `python bench/gen3`: import it as the package it is
+    sys.path[0] = str(Path(__file__).resolve().parents[2])
+
+from bench.gen3.profiles import PROFILES, profile
+from bench.gen3.world import START, run
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,10 +16,10 @@ from datetime import date
 
 from . import devices, networks
 from .broker import Account, Broker, Ctx
-from .calendar import MS_HOUR, MS_MIN, ms
 from .customers import Customer, Customers
 from .instruments import Instrument
 from .market import DayPath, Pump, limit_width, tick
+from .market_hours import MS_HOUR, MS_MIN, ms
 from .profiles import Profile
 from .tape import Tape
 
@@ -98,21 +98,17 @@ class Crews:
         if not attack_days:
             return
         n = max(1, round(prof.campaigns_per_day * len(attack_days) * rng.uniform(0.8, 1.2)))
-        targets = [i for i in universe if i.tier == "thin"]
-        rng.shuffle(targets)
-        domestic = [i for i in targets if i.domestic]
+        thin = [i for i in universe if i.tier == "thin"]
+        rng.shuffle(thin)
         for k in range(n):
-            target = (
-                domestic[k % len(domestic)]
-                if rng.random() < 0.7 or not targets
-                else targets[k % len(targets)]
-            )
+            domestic = rng.random() < 0.7  # mostly TSE Standard/Growth names, else HK, China A or US
+            target = ([i for i in thin if i.domestic == domestic] or thin)[0]
+            thin.remove(target)
+            if not thin:  # more campaigns than thin names: a symbol is pumped again
+                thin = [i for i in universe if i.tier == "thin"]
             cap = rng.choices(list(prof.capabilities), weights=list(prof.capabilities.values()))[0]
-            slow = rng.random() < prof.slow
-            day = rng.choice(attack_days)
-            if slow and day - 2 < warmup:
-                day = min(len(self.days) - 1, warmup + 2) if len(attack_days) > 2 else day
-                slow = day - 2 >= warmup
+            slow = rng.random() < prof.slow and len(attack_days) > 2
+            day = rng.choice(attack_days[2:] if slow else attack_days)
             infra = rng.choices(list(prof.infra), weights=list(prof.infra.values()))[0]
             c = Campaign(f"C{k + 1}", day, target, cap, infra, slow, min(most, rng.randint(*prof.victims)))
             c.ua_policy = rng.choice(("rotate", "rotate", "shared", "mimic"))
@@ -254,7 +250,8 @@ class Crews:
         rng, tape = self.rng, self.tape
         cust = v.customer
         if v.capability == "session":
-            stolen = cust.open_sessions[-1][1]
+            web = [s for s in cust.open_sessions if s[1].channel == "web"]
+            stolen = (web or cust.open_sessions)[-1][1]  # an infostealer on the PC takes the browser's cookie
             ctx = self._ctx_for(c, v, day)
             keep_dev = rng.random() < 0.5  # the infostealer took the whole cookie jar
             v.ctx = Ctx(
@@ -302,8 +299,9 @@ class Crews:
         pump_path = paths.get(c.target.symbol)
         if pump_path is None or c.pump is None:
             return
+        night = c.pump.start > ms(day, 20.0)  # a US pump: sell in Tokyo's hours, buy in New York's
         if c.slow:  # back on the pump day, an hour or two before it starts
-            t0 = c.pump.start - rng.randint(20, 150) * MS_MIN
+            t0 = ms(day, rng.uniform(9.3, 13.0)) if night else c.pump.start - rng.randint(20, 150) * MS_MIN
             if v.capability == "session":
                 t = t0
             else:
@@ -344,17 +342,22 @@ class Crews:
             )
             v.order_ids.append(oid)
             t = when + rng.randint(10_000, 90_000)
+        if night:  # back in the evening, shortly before New York opens the pump
+            t = c.pump.start - rng.randint(5, 40) * MS_MIN
+            if v.capability != "session":
+                t = self._enter(c, v, t, day)
         # the coordinated buy: inside the pump window, at a limit far above the market
         top = c.pump.start + c.pump.rise_min * MS_MIN
         when = max(t, c.pump.start + rng.randint(0, int((top - c.pump.start) * 0.85)))
         fx = 1.0 if pump_path.inst.domestic else self.broker.market.fx[pump_path.inst.currency]
-        if pump_path.inst.domestic:
+        ask = pump_path.quote(when)[2]
+        if pump_path.inst.domestic:  # near the day's limit-up price, never below what it trades at now
+            low, high = pump_path.prev_close, pump_path.prev_close + limit_width(pump_path.prev_close)
             limit = tick(
-                pump_path.inst,
-                pump_path.prev_close + limit_width(pump_path.prev_close) * rng.uniform(0.6, 1.0),
+                pump_path.inst, min(high, max(ask * 1.02, low + (high - low) * rng.uniform(0.85, 1.0)))
             )
         else:
-            limit = tick(pump_path.inst, pump_path.at(when) * rng.uniform(1.25, 1.8))
+            limit = tick(pump_path.inst, ask * rng.uniform(1.25, 1.8))
         budget = max(0.0, acct.cash) + (acct.cash * 2 if cust.margin and rng.random() < 0.6 else 0)
         lot = pump_path.inst.lot_size
         qty = int(budget / (limit * fx * lot)) * lot

@@ -11,10 +11,10 @@ from datetime import date
 
 from . import devices, networks
 from .broker import Account, Broker, Ctx
-from .calendar import MS_HOUR, MS_MIN, ms
 from .devices import Device
 from .instruments import Instrument
 from .market import DayPath, tick
+from .market_hours import MS_HOUR, MS_MIN, ms
 from .networks import Network
 from .profiles import Profile
 from .tape import Tape
@@ -285,11 +285,10 @@ class Customers:
         dev.last_used = day
         ip = self._ip(c, dev, t, abroad)
         ua = dev.user_agent(day)
-        # an app session stays signed in for days; a web visit within the hour reuses its session
+        # a sign-in lasts an hour, or days on an app that stays signed in
         reuse = None
         for opened, ctx, d in reversed(c.open_sessions):
-            limit = 5 * 24 * MS_HOUR if d.channel == "app" else MS_HOUR
-            if d is dev and t - opened < limit and ctx.device_id == dev_id:
+            if d is dev and t - opened < dev.session_hours * MS_HOUR and ctx.device_id == dev_id:
                 reuse = ctx
                 break
         if reuse is not None:

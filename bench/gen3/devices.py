@@ -7,7 +7,7 @@ it, clears cookies, or Safari's tracking prevention drops a cookie unused for a 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 APP = "MiraiTrade"  # the broker's own app
@@ -42,16 +42,14 @@ def _release(table: tuple, day: date):
 class Device:
     """One phone app install or one browser on one machine."""
 
-    kind: (
-        str  # iphone_app, android_app, iphone_web, android_web, win_chrome, win_edge, mac_safari, win_firefox
-    )
+    kind: str  # iphone_app, android_app, iphone_web, android_web, win_chrome, win_edge, mac_safari, ...
     device_id: str | None
     model: str
     os_version: str
     lag_days: int  # how long its owner waits before updating
     cookie_days: int | None = None  # Safari drops cookies unused this long
     last_used: date | None = None
-    history: list[str] = field(default_factory=list)
+    session_hours: float = 1.0  # how long a sign-in lasts: days for an app that stays signed in
 
     @property
     def channel(self) -> str:
@@ -117,7 +115,9 @@ def make(rng: random.Random, kind: str) -> Device:
         model, osv = "PC", ""
     lag = int(rng.expovariate(1 / 12))
     cookie = 7 if kind in ("iphone_web", "mac_safari") else None
-    return Device(kind, new_id(rng, kind), model, osv, lag, cookie)
+    # half the app users stay signed in for days; the others unlock with a fingerprint: a new login
+    hours = rng.choice((72.0, 120.0)) if kind.endswith("_app") and rng.random() < 0.5 else 1.0
+    return Device(kind, new_id(rng, kind), model, osv, lag, cookie, session_hours=hours)
 
 
 def phone(rng: random.Random, older: bool) -> Device:

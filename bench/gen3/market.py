@@ -13,8 +13,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
-from .calendar import MS_MIN, ms, sessions
 from .instruments import Instrument
+from .market_hours import MS_MIN, ms, sessions
 
 STEP_MIN = 10
 SPREAD = {"core": 0.0004, "large": 0.0008, "mid": 0.0015, "etf": 0.001, "small": 0.003, "thin": 0.008}

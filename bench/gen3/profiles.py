@@ -30,7 +30,7 @@ class Profile:
         default_factory=lambda: {"none": 34, "email_otp": 26, "sms": 20, "totp": 12, "passkey": 8}
     )
     noise: float = 1.0  # scales customers' unusual-but-innocent life events
-    new_accounts: float = 0.004  # share of customers who open their account during the stream, per day
+    new_accounts: float = 0.0015  # share of customers who open their account during the stream, per day
     # the crews
     campaigns_per_day: float = 1.2
     victims: tuple[int, int] = (4, 18)
@@ -61,7 +61,7 @@ PROFILES = {
     "noisy-customers": Profile(
         "noisy-customers",
         noise=3.0,
-        new_accounts=0.01,
+        new_accounts=0.005,
         personas={
             "holder": 20,
             "nisa": 15,

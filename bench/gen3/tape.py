@@ -12,7 +12,7 @@ from pathlib import Path
 
 import msgspec
 
-from .calendar import iso
+from .market_hours import iso
 
 _enc = msgspec.json.Encoder()
 

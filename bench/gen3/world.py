@@ -11,10 +11,10 @@ from pathlib import Path
 
 from . import instruments
 from .broker import Broker
-from .calendar import MS_MIN, iso, ms, trading_days
 from .crews import Crews
 from .customers import Customers
 from .market import Market
+from .market_hours import MS_MIN, iso, ms, trading_days
 from .profiles import Profile
 from .tape import Tape
 
@@ -117,6 +117,11 @@ def run(
         "to": cal[-1].isoformat(),
         **counts,
         "crew_labels_in_labels": crew_labels,
+        "takeovers": {
+            cap: sum(1 for c in crews.campaigns for v in c.victims if v.capability == cap)
+            for cap in ("password", "otp_relay", "session")
+        },
+        "attempts": sum(c.attempts for c in crews.campaigns),
         "campaigns": [
             {
                 "campaign": c.cid,

@@ -50,6 +50,25 @@ def test_each_profile_makes_a_stream_with_damage(tmp_path, name):
     assert damaged and all(not a.stopped for a in damaged)
 
 
+def test_runs_as_a_script_path_too(tmp_path):
+    """`python bench/gen3 ...` (how bench/detection.py calls altsim) writes the same bytes as `-m`."""
+    args = ["--customers", "40", "--days", "3", "--warmup-days", "2", "--seed", "9"]
+    for how, folder in (
+        (["-m", "bench.gen3"], tmp_path / "m"),
+        ([str(ROOT / "bench" / "gen3")], tmp_path / "p"),
+    ):
+        done = subprocess.run(
+            [sys.executable, *how, *args, "--out", str(folder)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={"PYTHONPATH": str(ROOT), "PATH": ""},
+        )
+        assert done.returncode == 0, done.stderr
+    assert (tmp_path / "m" / "events.jsonl").read_bytes() == (tmp_path / "p" / "events.jsonl").read_bytes()
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [
