@@ -17,6 +17,7 @@ from datetime import date
 from . import devices, networks
 from .broker import Account, Broker, Ctx
 from .customers import Customer, Customers
+from .draws import about
 from .instruments import Instrument
 from .market import DayPath, Pump, limit_width, tick
 from .market_hours import MS_HOUR, MS_MIN, ms
@@ -241,6 +242,7 @@ class Crews:
                 for v in c.victims:
                     self._use(c, v, di, paths)
                 self._crew_sell(c, di, paths)
+                self._chasers(c, di, paths, customers)
 
     def _label(self, v: Victim) -> tuple[str, str]:
         return v.attack_id, v.capability
@@ -410,6 +412,20 @@ class Crews:
             )
         else:
             self.tape.add(when, "customer.report", account_id=cust.account_id, kind="unrecognized_login")
+
+    def _chasers(self, c: Campaign, di: int, paths: dict[str, DayPath], customers: list[Customer]) -> None:
+        """Customers' own buys into the spike: the pump's volume is not all the crew's."""
+        path, rng = paths.get(c.target.symbol), self.rng
+        if path is None or c.pump is None:
+            return
+        keen = [
+            x
+            for x in customers
+            if x.persona in ("day_trader", "swing") and x.account_id not in self.taken and x.opened_day < di
+        ]
+        for cust in rng.sample(keen, min(len(keen), about(rng, rng.uniform(0.5, 3.0) * self.prof.noise))):
+            t = c.pump.start + int(c.pump.rise_min * MS_MIN * rng.uniform(0.2, 1.3))
+            self.people.chase(cust, di, self.days[di], t, paths, path)
 
     def _stuffing(self, c: Campaign, di: int, customers: list[Customer]) -> None:
         """The credential list tried on other accounts: wrong passwords; a few pass but meet a code."""

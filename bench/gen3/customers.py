@@ -12,6 +12,7 @@ from datetime import date
 from . import devices, networks
 from .broker import Account, Broker, Ctx
 from .devices import Device
+from .draws import poisson
 from .instruments import Instrument
 from .market import DayPath, tick
 from .market_hours import MS_HOUR, MS_MIN, ms
@@ -245,7 +246,7 @@ class Customers:
                 ms(day, rng.uniform(9, 15)), "cash.deposit", account_id=c.account_id, amount_jpy=amount
             )
             c.account.cash += amount
-        n = _poisson(rng, rate * (0.5 if abroad else 1.0)) + (1 if ev - {"travel"} else 0)
+        n = poisson(rng, rate * (0.5 if abroad else 1.0)) + (1 if ev - {"travel"} else 0)
         if di == c.opened_day and c.opened_day > 0:
             n = max(n, 1)
         hrs, wts = list(hours), list(hours.values())
@@ -264,7 +265,16 @@ class Customers:
             )
 
     def visit(
-        self, c: Customer, di: int, day: date, t: int, paths: dict, trade: bool, events: set, abroad: bool
+        self,
+        c: Customer,
+        di: int,
+        day: date,
+        t: int,
+        paths: dict,
+        trade: bool,
+        events: set,
+        abroad: bool,
+        chase: DayPath | None = None,
     ) -> None:
         rng, tape = self.rng, self.tape
         if "new_phone" in events:
@@ -309,7 +319,9 @@ class Customers:
         t += rng.randint(5_000, 90_000)
         t = self.chores(c, ctx, t, events, day)
         frozen = c.frozen_from is not None and t >= c.frozen_from
-        if not frozen and ("sell_all" in events or "tip" in events or trade):
+        if not frozen and chase is not None:
+            t = self._chase(c, ctx, t, chase)
+        elif not frozen and ("sell_all" in events or "tip" in events or trade):
             t = self.trade(c, ctx, t, day, paths, events)
         if rng.random() < (0.5 if dev.channel == "web" else 0.1):
             tape.add(t + rng.randint(20_000, 900_000), "auth.logout", **ctx.fields())
@@ -473,6 +485,29 @@ class Customers:
             )
         return t2
 
+    def chase(
+        self, c: Customer, di: int, day: date, t: int, paths: dict[str, DayPath], path: DayPath
+    ) -> None:
+        """A momentum trader sees a name top the gainers' ranking and buys into the rise himself."""
+        self.visit(c, di, day, t, paths, trade=False, events=set(), abroad=False, chase=path)
+
+    def _chase(self, c: Customer, ctx: Ctx, t: int, path: DayPath) -> int:
+        rng = self.rng
+        if not path.trading(t):
+            return t
+        fx = 1.0 if path.inst.domestic else self.broker.market.fx[path.inst.currency]
+        px, lot = path.at(t), path.inst.lot_size
+        qty = lot * max(
+            1, int(min(max(c.account.cash, 100_000), 1_500_000) * rng.uniform(0.2, 0.7) / (px * fx * lot))
+        )
+        limit = None if rng.random() < 0.5 else tick(path.inst, px * rng.uniform(1.0, 1.04))
+        atype = "margin" if c.margin and rng.random() < 0.7 else "cash"
+        t2 = self._order(c, ctx, t, path, "buy", qty, limit, atype)
+        if c.persona == "day_trader" and c.account.holding(path.inst.symbol) >= qty:
+            out = min(path.close_ms - 5 * MS_MIN, t2 + rng.randint(5 * MS_MIN, 2 * MS_HOUR))
+            t2 = self._order(c, ctx, max(out, t2 + 1000), path, "sell", qty, None, atype)
+        return t2
+
     def _choose(self, c: Customer, paths: dict[str, DayPath]) -> DayPath | None:
         rng = self.rng
         if (c.persona == "foreign" or (c.foreign and rng.random() < 0.15)) and c.foreign:
@@ -520,14 +555,3 @@ class Customers:
 
     def account_of(self, c: Customer) -> Account:
         return c.account
-
-
-def _poisson(rng: random.Random, lam: float) -> int:
-    if lam <= 0:
-        return 0
-    n, p, limit = 0, 1.0, pow(2.718281828459045, -lam)
-    while True:
-        p *= rng.random()
-        if p < limit:
-            return n
-        n += 1

@@ -13,6 +13,7 @@ from . import instruments
 from .broker import Broker
 from .crews import Crews
 from .customers import Customers
+from .draws import about
 from .market import Market
 from .market_hours import MS_MIN, iso, ms, trading_days
 from .profiles import Profile
@@ -59,7 +60,7 @@ def run(
 
     newcomers = 0
     for di, day in enumerate(cal):
-        for _ in range(_count(rng, prof.new_accounts * customers)):
+        for _ in range(about(rng, prof.new_accounts * customers)):
             c = people.make(days, opened_day=di)
             pop.append(c)
             c.opened_ms = ms(day, rng.uniform(5.0, 6.5))  # the overnight batch opens the account
@@ -143,8 +144,3 @@ def run(
         json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     return summary
-
-
-def _count(rng: random.Random, lam: float) -> int:
-    whole = int(lam)
-    return whole + (1 if rng.random() < lam - whole else 0)
