@@ -28,7 +28,7 @@ class CheckResponseItem(BaseModel):
 
     url: str
     verdict: str
-    brand: str | None
+    brand: str | None = None
     score: float
     reasons: list[str]
     error: str | None = None

@@ -32,6 +32,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="kozaguard",
         summary="Account-takeover defence for online brokerages.",
         version="0.1.0",
+        # every route may meet the request guards: bad encoding or depth (400), a body too large (413)
+        responses=errors.responses(400, 413),
     )
     app.state.settings = settings
     app.state.clock = lambda: datetime.now(UTC)

@@ -34,6 +34,12 @@ _ERRORS = {
     429: {"model": ErrorBody},
 }
 
+#: Login answers: a decision (deny 401, lock 423) or a refusal, both with these statuses.
+_DECISION_RESPONSES = {
+    401: {"model": s.LoginDecisionOut | ErrorBody},
+    423: {"model": s.LoginDecisionOut | ErrorBody},
+}
+
 router = APIRouter(prefix="/identity", tags=["identity"], responses=_ERRORS)
 
 
@@ -129,7 +135,7 @@ def register(body: s.RegisterIn, svc: Service) -> s.CustomerOut:
 @router.post(
     "/login",
     summary="Check the password and decide: challenge, deny or lock",
-    responses={401: {"model": s.LoginDecisionOut}, 423: {"model": s.LoginDecisionOut}},
+    responses=_DECISION_RESPONSES,
 )
 def login(
     body: s.LoginIn, request: Request, response: Response, ctx: Context, svc: Service
@@ -142,7 +148,11 @@ def login_code(body: s.LoginCodeIn, svc: Service) -> s.CodeSentOut:
     return s.CodeSentOut(sent_to=svc.send_login_code(body.ticket, Factor(body.method)))
 
 
-@router.post("/login/verify", summary="Pass the second factor of a login and get a session")
+@router.post(
+    "/login/verify",
+    summary="Pass the second factor of a login and get a session",
+    responses=_DECISION_RESPONSES,
+)
 def login_verify(
     body: s.LoginVerifyIn, request: Request, response: Response, svc: Service
 ) -> s.LoginDecisionOut:
@@ -158,7 +168,11 @@ def login_passkey_options(body: s.PasskeyLoginOptionsIn, svc: Service) -> s.Pass
     return s.PasskeyOptionsOut(challenge_id=cid, options=options)
 
 
-@router.post("/login/passkey", summary="Log in with a passkey alone (phishing-resistant)")
+@router.post(
+    "/login/passkey",
+    summary="Log in with a passkey alone (phishing-resistant)",
+    responses=_DECISION_RESPONSES,
+)
 def login_passkey(
     body: s.PasskeyLoginIn, request: Request, response: Response, ctx: Context, svc: Service
 ) -> s.LoginDecisionOut:
