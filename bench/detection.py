@@ -42,14 +42,28 @@ ALTSIM = Path(__file__).parent / "altsim"
 COLUMNS = (
     "stopped %",
     "password %",
-    "password at login %",
     "otp_relay %",
     "session %",
     "prevented %",
     "login ch./1000",
-    "order hold+deny/1000",
-    "locked",
+    "login refused/1000",
+    "action ch./1000",
+    "action stops/1000",
 )
+"""Attacks: those with a fill or a withdrawal (spec "Which attacks count"). Friction on the customers'
+own actions after the warm-up: login challenges and refusals (deny, lock) per 1,000 logins; orders +
+withdrawals challenged, and held or denied ("stops"), per 1,000 orders + withdrawals."""
+GOALS = {
+    "stopped %": (">=", 99.0),
+    "password %": (">=", 99.0),
+    "otp_relay %": (">=", 99.0),
+    "session %": (">=", 99.0),
+    "prevented %": (">=", 99.0),
+    "login ch./1000": ("<=", 30.0),
+    "login refused/1000": ("<=", 1.0),
+    "action ch./1000": ("<=", 10.0),
+    "action stops/1000": ("<=", 0.5),
+}
 
 
 def generate(seed: int, customers: int, overrides: dict, folder: Path) -> dict:
@@ -76,7 +90,7 @@ def generate(seed: int, customers: int, overrides: dict, folder: Path) -> dict:
     return simulate({"customers": customers, "seed": seed, **overrides}, None, folder, progress=False)
 
 
-def run_one(seed: int, customers: int, overrides: dict, folder: Path) -> dict[str, float]:
+def run_one(seed: int, customers: int, overrides: dict, folder: Path) -> dict:
     summary = generate(seed, customers, overrides, folder)
     events_raw = (folder / "events.jsonl").read_bytes().splitlines()
     out = io.BytesIO()
@@ -89,20 +103,24 @@ def run_one(seed: int, customers: int, overrides: dict, folder: Path) -> dict[st
     )
     a, f = report.attacks, report.friction
     caps = a.by_capability
-    orders = f.orders
+    logins, actions = f.logins, f.orders_and_withdrawals
     return {  # None where the run had nothing to measure (no attack of that capability)
         "stopped %": a.stopped_pct,
         "password %": caps.password.stopped_pct,
-        "password at login %": 100.0 * caps.password.stopped_at_login / caps.password.total
-        if caps.password.total
-        else None,
         "otp_relay %": caps.otp_relay.stopped_pct,
         "session %": caps.session.stopped_pct,
         "prevented %": report.loss.prevented_pct,
-        "login ch./1000": f.logins.challenged_per_1000 or 0.0,
-        "order hold+deny/1000": (orders.held_per_1000 or 0.0) + (orders.denied_per_1000 or 0.0),
-        "locked": float(f.accounts_locked),
+        "login ch./1000": logins.challenged_per_1000 or 0.0,
+        "login refused/1000": (logins.denied_per_1000 or 0.0) + (logins.locked_per_1000 or 0.0),
+        "action ch./1000": actions.challenged_per_1000 or 0.0,
+        "action stops/1000": (actions.held_per_1000 or 0.0) + (actions.denied_per_1000 or 0.0),
         "attacks": float(a.total),
+        "attempts": float(a.attempts.total),
+        "missed": [
+            (d.capability, d.attack_id) for d in a.detail if d.damage_ts is not None and not d.stopped
+        ],
+        "by_reason": f.by_reason,
+        "counts": (logins.count, actions.count),
     }
 
 
@@ -111,19 +129,48 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--customers", type=int, default=2500)
     ap.add_argument("--config", action="append", choices=sorted(CONFIGS))
+    ap.add_argument(
+        "--reasons", action="store_true", help="after the table: friction by reason, missed attacks"
+    )
     args = ap.parse_args()
-    print("| config | seed | attacks | " + " | ".join(COLUMNS) + " |")
-    print("|---|---:|---:|" + "---:|" * len(COLUMNS))
+    print("| config | seed | attacks | attempts | " + " | ".join(COLUMNS) + " |")
+    print("|---|---:|---:|---:|" + "---:|" * len(COLUMNS))
     rows = []
     for name in args.config or list(CONFIGS):
         for seed in args.seeds:
             with tempfile.TemporaryDirectory() as tmp:
                 row = run_one(seed, args.customers, CONFIGS[name], Path(tmp))
+            row["name"] = name
             rows.append(row)
-            cells = " | ".join(_cell(row[c]) for c in COLUMNS)
-            print(f"| {name} | {seed} | {row['attacks']:.0f} | {cells} |", flush=True)
+            cells = " | ".join(_cell(row[c], c) for c in COLUMNS)
+            print(f"| {name} | {seed} | {row['attacks']:.0f} | {row['attempts']:.0f} | {cells} |", flush=True)
     mean = " | ".join(_cell(_mean([r[c] for r in rows])) for c in COLUMNS)
-    print(f"| **mean** | | {sum(r['attacks'] for r in rows):.0f} | {mean} |")
+    attacks, attempts = sum(r["attacks"] for r in rows), sum(r["attempts"] for r in rows)
+    print(f"| **mean** | | {attacks:.0f} | {attempts:.0f} | {mean} |")
+    if args.reasons:
+        _reasons(rows)
+
+
+def _reasons(rows: list[dict]) -> None:
+    """Which rules cost the customers, summed over the runs of each configuration, and what got through."""
+    for name in dict.fromkeys(r["name"] for r in rows):
+        runs = [r for r in rows if r["name"] == name]
+        logins = sum(r["counts"][0] for r in runs)
+        actions = sum(r["counts"][1] for r in runs)
+        total: dict[tuple[str, str], list[int]] = {}
+        for r in runs:
+            for x in r["by_reason"]:
+                t = total.setdefault((x.reason, x.action), [0, 0])
+                t[0] += x.challenged
+                t[1] += x.stops
+        print(f"\n{name}: {logins} customer logins, {actions} orders + withdrawals")
+        for (reason, action), (ch, st) in sorted(total.items(), key=lambda kv: (-kv[1][1], -kv[1][0])):
+            per = 1000 / (logins if action == "login" else actions or 1)
+            rates = f"challenged {ch:5} ({ch * per:6.2f}/1000)  stopped {st:5} ({st * per:6.2f}/1000)"
+            print(f"  {reason:36} {action:10} {rates}")
+        missed = [m for r in runs for m in r["missed"]]
+        if missed:
+            print("  attacks not stopped before damage: " + ", ".join(f"{c} {a}" for c, a in missed))
 
 
 def _mean(values: list[float | None]) -> float | None:
@@ -132,8 +179,15 @@ def _mean(values: list[float | None]) -> float | None:
     return statistics.mean(known) if known else None
 
 
-def _cell(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+def _cell(value: float | None, column: str | None = None) -> str:
+    """The figure, in bold where it misses its goal."""
+    if value is None:
+        return "–"
+    text = f"{value:.2f}" if column and "/1000" in column and value < 10 else f"{value:.1f}"
+    goal = GOALS.get(column or "")
+    if goal and not (value >= goal[1] if goal[0] == ">=" else value <= goal[1]):
+        return f"**{text}**"
+    return text
 
 
 if __name__ == "__main__":

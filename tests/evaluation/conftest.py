@@ -23,7 +23,8 @@ class StreamBuilder:
     """Builds events one minute apart (or at `at` minutes after 09:00), with labels and decisions.
 
     `by=("A1", "password")` labels the event as attack A1's; `decision` is `allow` by default on
-    decision-bearing events, or e.g. `"challenge:otp"`, `"hold"`, `"lock"`.
+    decision-bearing events, or e.g. `"challenge:otp"`, `"hold"`, `"lock"`, with reason codes after a
+    bar: `"hold|sell_off,new_device"`.
     """
 
     NO_DECISION = NO_DECISION
@@ -52,8 +53,11 @@ class StreamBuilder:
         """Append a decision line (tests of duplicates and unknown ids call this directly)."""
         if decision is NO_DECISION or decision is None:
             return
-        outcome, _, factor = str(decision).partition(":")
+        decision, _, reasons = str(decision).partition("|")
+        outcome, _, factor = decision.partition(":")
         d = {"event_id": event_id, "decision": outcome, "score": 0.5}
+        if reasons:
+            d["reasons"] = reasons.split(",")
         if factor:
             d["factor"] = factor
         self.decisions.append(msgspec.json.encode(d))

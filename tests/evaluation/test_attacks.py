@@ -76,11 +76,13 @@ def test_a_passkey_challenge_stops_every_capability_and_an_allow_stops_none(stre
     stream.login("C1", by=("A1", "otp_relay"), decision="challenge:passkey")
     stream.profile("C2", by=("A2", "session"), decision="challenge:passkey")
     stream.withdraw("C3", 50_000, by=("A3", "password"))  # allowed: damage, never stopped
+    stream.withdraw("C1", 1_000, by=("A1", "otp_relay"))  # so that every attack counts (has damage)
+    stream.withdraw("C2", 1_000, by=("A2", "session"))
     r = stream.evaluate()
     assert (r.attacks.total, r.attacks.stopped, r.attacks.not_stopped) == (3, 2, 1)
     assert (r.attacks.stopped_at.login, r.attacks.stopped_at.profile) == (1, 1)
-    assert r.loss.withdrawn_jpy == r.loss.attack_loss_jpy == 50_000
-    assert r.loss.prevented_jpy == 0 and r.loss.prevented_pct == 0.0
+    assert r.loss.withdrawn_jpy == r.loss.attack_loss_jpy == 52_000
+    assert r.loss.prevented_jpy == 2_000
 
 
 def test_a_held_withdrawal_stops_the_attack_before_its_own_money_moves(stream):
@@ -170,3 +172,22 @@ def test_plain_structs_are_accepted_as_well_as_the_codecs_numbered_tuples(stream
         [x for _, x in read_decisions(stream.decisions)],
     )
     assert r.attacks.stopped == 1 and r.loss.prevented_jpy == 1_000
+
+
+def test_an_attack_without_any_fill_or_withdrawal_is_an_attempt_reported_apart(stream):
+    """spec "Which attacks count": stopped % is over attacks that did damage in the stream."""
+    stream.instrument("X")
+    stream.login("C1", ok=False, by=("A1", "password"))  # only failed passwords: an attempt
+    stream.login("C1", ok=False, by=("A1", "password"))
+    stream.login("C2", by=("A2", "otp_relay"), decision="challenge:otp")  # an attempt, not stopped
+    stream.login("C3", by=("A3", "password"), decision="challenge:otp")  # an attempt, stopped
+    stream.order("C4", "o1", "X", "buy", 100, by=("A4", "session"))  # damage: counts, not stopped
+    stream.fill("C4", "o1", "X", "buy", 100, 500)
+    r = stream.evaluate()
+    a = r.attacks
+    assert (a.total, a.stopped, a.stopped_pct, a.not_stopped) == (1, 0, 0.0, 1)
+    assert (a.by_capability.password.total, a.by_capability.session.total) == (0, 1)
+    assert (a.attempts.total, a.attempts.stopped) == (3, 1)
+    assert a.attempts.by_capability == {"password": 2, "otp_relay": 1, "session": 0}
+    assert len(a.detail) == 4  # every attack is still listed, attempts with damage_ts null
+    assert [d.damage_ts is None for d in a.detail] == [True, True, True, False]

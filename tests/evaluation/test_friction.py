@@ -77,3 +77,26 @@ def test_an_empty_period_gives_no_rates(stream):
     f = stream.evaluate("2025-03-18T00:00:00+09:00").friction
     assert f.logins.count == 0 and f.logins.challenged_per_1000 is None
     assert f.customer_accounts == 0
+
+
+def test_friction_by_reason_names_the_rule_that_cost_the_customer(stream):
+    stream.login("C1", at=10, decision="challenge:otp|new_device,no_login_history")
+    stream.login("C2", at=11, decision="challenge:otp|new_device")
+    stream.login("C3", at=12, decision="allow|new_device")  # allowed: no friction, whatever its reasons
+    stream.order("C1", "o1", "X", "sell", 100, at=13, decision="hold|sale_on_risky_session")
+    stream.order("C2", "o2", "X", "buy", 100, at=14, decision="deny|symbol_restricted")
+    stream.withdraw("C3", 5_000, at=15, decision="challenge:passkey|withdrawal_step_up")
+    stream.order("C1", "o3", "X", "sell", 100, at=16, decision="hold")  # no reason given
+    stream.order("C6", "oa", "X", "buy", 100, at=17, by=("A1", "password"), decision="hold|pump")  # attacker
+    rows = {
+        (r.reason, r.action): (r.challenged, r.held, r.denied, r.locked)
+        for r in stream.evaluate().friction.by_reason
+    }
+    assert rows == {
+        ("new_device", "login"): (2, 0, 0, 0),
+        ("no_login_history", "login"): (1, 0, 0, 0),
+        ("sale_on_risky_session", "order"): (0, 1, 0, 0),
+        ("symbol_restricted", "order"): (0, 0, 1, 0),
+        ("(no reason)", "order"): (0, 1, 0, 0),
+        ("withdrawal_step_up", "withdrawal"): (1, 0, 0, 0),
+    }

@@ -41,6 +41,11 @@ def test_sample_attacks(data_dir):
     }
     assert a["stopped_at"] == {"login": 1, "factor": 0, "profile": 0, "withdrawal": 0, "order": 0}
     assert a["median_seconds_to_stop"] == 30.0
+    assert a["attempts"] == {
+        "total": 0,
+        "stopped": 0,
+        "by_capability": {"password": 0, "otp_relay": 0, "session": 0},
+    }
     a1, a2 = a["detail"]
     assert a1 == {
         "attack_id": "A1",
@@ -115,11 +120,26 @@ def test_sample_friction(data_dir):
         "profile_changes": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
         "factor_changes": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
     }
+    # the customers' own stops and challenges by reason code, stops first
+    rows = {
+        (r["reason"], r["action"]): (r["challenged"], r["held"], r["denied"], r["locked"])
+        for r in f["by_reason"]
+    }
+    assert rows == {
+        ("withdrawal_after_factor_change", "withdrawal"): (0, 1, 0, 0),
+        ("repeated_failed_logins", "login"): (0, 0, 0, 1),
+        ("new_account", "login"): (1, 0, 0, 0),
+        ("first_foreign_order", "order"): (1, 0, 0, 0),
+    }
+    assert [r["reason"] for r in f["by_reason"]][:2] == [
+        "repeated_failed_logins",
+        "withdrawal_after_factor_change",
+    ]
 
 
 def test_sample_stream_and_checks(data_dir):
     r = sample_report(data_dir)
-    assert r["schema_version"] == 1
+    assert r["schema_version"] == 2
     assert r["stream"] == {
         "events": 43,
         "first_ts": "2025-03-17T08:00:00+09:00",

@@ -233,3 +233,19 @@ def test_unknown_config_key_is_refused(tmp_path):
     path.write_text("customers = 100\ncustomer_count = 5\n")
     with pytest.raises(ConfigError, match="customer_count"):
         load(path, {})
+
+
+def test_every_order_line_carries_limit_price_null_on_market_orders(stream):
+    """The spec lists `limit_price` on every order: `null` for a market order, the price for a limit."""
+    import json
+
+    orders = [
+        json.loads(line)
+        for line in (stream.out / "events.jsonl").read_text().splitlines()
+        if '"type":"order.new"' in line
+    ]
+    market = [o for o in orders if o["order_type"] == "market"]
+    limit = [o for o in orders if o["order_type"] == "limit"]
+    assert market and limit
+    assert all("limit_price" in o and o["limit_price"] is None for o in market)
+    assert all(o["limit_price"] > 0 for o in limit)

@@ -100,6 +100,36 @@ class Tally:
         )
 
 
+class ReasonFriction(Struct, kw_only=True):
+    """What one reason code cost the customers on one kind of action: the decisions that carried it.
+
+    A decision with several reasons counts once under each, so the rows of one kind may add up to
+    more than the kind's own count: they say which rule takes part in stopping customers.
+    """
+
+    reason: str
+    action: str  # login | factor | profile | withdrawal | order
+    challenged: int = 0
+    held: int = 0
+    denied: int = 0
+    locked: int = 0
+
+    @property
+    def stops(self) -> int:
+        """Holds, denials and locks (the customer's action does not go through)."""
+        return self.held + self.denied + self.locked
+
+
+_ACTION = {
+    Login: "login",
+    FactorChange: "factor",
+    ProfileChange: "profile",
+    Withdrawal: "withdrawal",
+    OrderNew: "order",
+}
+_FIELD = {"challenge": "challenged", "hold": "held", "deny": "denied", "lock": "locked"}
+
+
 class Friction(Struct, kw_only=True):
     """Friction on the customers' own actions in the measured period.
 
@@ -117,12 +147,23 @@ class Friction(Struct, kw_only=True):
     profile_changes: ActionFriction
     factor_changes: ActionFriction
     accounts_locked: int
+    by_reason: list[ReasonFriction] = field(default_factory=list)
 
 
 class FrictionCounter:
     """Accumulates friction while the evaluator streams the events."""
 
-    __slots__ = ("accounts", "factors", "locked", "logins", "orders", "profiles", "start", "withdrawals")
+    __slots__ = (
+        "accounts",
+        "factors",
+        "locked",
+        "logins",
+        "orders",
+        "profiles",
+        "reasons",
+        "start",
+        "withdrawals",
+    )
 
     def __init__(self, start: datetime | None) -> None:
         self.start = start
@@ -130,6 +171,7 @@ class FrictionCounter:
         self.profiles, self.factors = Tally(), Tally()
         self.accounts: set[str] = set()
         self.locked: set[str] = set()
+        self.reasons: dict[tuple[str, str], ReasonFriction] = {}
 
     def add(self, event: Action, decision: Decision | None) -> None:
         """Count one customer action (callers pass only unlabelled ones)."""
@@ -149,8 +191,16 @@ class FrictionCounter:
             self.factors.add(decision)
         else:
             return
-        if decision is not None and decision.decision == "lock":
+        if decision is None or decision.decision == "allow":
+            return
+        if decision.decision == "lock":
             self.locked.add(event.account_id)
+        what, name = _ACTION[kind], _FIELD[decision.decision]
+        for reason in decision.reasons or ("(no reason)",):
+            row = self.reasons.get((reason, what))
+            if row is None:
+                row = self.reasons[(reason, what)] = ReasonFriction(reason=reason, action=what)
+            setattr(row, name, getattr(row, name) + 1)
 
     def result(self) -> Friction:
         return Friction(
@@ -163,4 +213,7 @@ class FrictionCounter:
             profile_changes=self.profiles.summary(),
             factor_changes=self.factors.summary(),
             accounts_locked=len(self.locked),
+            by_reason=sorted(
+                self.reasons.values(), key=lambda r: (-r.stops, -r.challenged, r.action, r.reason)
+            ),
         )

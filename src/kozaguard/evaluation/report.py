@@ -15,7 +15,7 @@ from rich.table import Table
 
 from kozaguard.evaluation.friction import ActionFriction, Friction
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class CapabilityStats(Struct, kw_only=True):
@@ -59,7 +59,21 @@ class AttackDetail(Struct, kw_only=True):
     prevented_jpy: float
 
 
+class Attempts(Struct, kw_only=True):
+    """Attacks without any fill or withdrawal in the stream: reported apart, never in "stopped %".
+
+    The stream is fixed, so an attack that would have done damage has its fills in it whatever the
+    engine decided; one with none (only failed passwords, say) could not have done any.
+    """
+
+    total: int
+    stopped: int
+    by_capability: dict[str, int]
+
+
 class Attacks(Struct, kw_only=True):
+    """Attacks that did damage in the stream (at least one fill or withdrawal): the ones that count."""
+
     total: int
     stopped: int
     stopped_pct: float | None
@@ -68,6 +82,7 @@ class Attacks(Struct, kw_only=True):
     by_capability: ByCapability
     stopped_at: StoppedAt
     median_seconds_to_stop: float | None
+    attempts: Attempts
     detail: list[AttackDetail]
 
 
@@ -145,6 +160,10 @@ def _sections(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
         ["stopped after damage began", str(a.stopped_after_damage)],
         ["never stopped", str(a.not_stopped)],
         ["median first event → stop", median],
+        [
+            "attempts: no fill or withdrawal (not counted)",
+            f"{a.attempts.total} ({a.attempts.stopped} stopped)",
+        ],
     ]
     losses = [
         ["attack loss (no stop)", _yen(loss.attack_loss_jpy)],
@@ -181,6 +200,10 @@ def _sections(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
             ]
         )
     since = "start of stream" if f.start is None else f.start.isoformat()
+    reasons = [
+        [r.reason, r.action, str(r.challenged), str(r.held), str(r.denied), str(r.locked)]
+        for r in f.by_reason
+    ]
     return [
         ("Attacks", ["capability", "attacks", "stopped before damage", "stopped %", "at login"], attacks),
         ("Attacks: where stopped", ["stopped at", "attacks"], where),
@@ -202,6 +225,11 @@ def _sections(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
                 "locked",
             ],
             rows,
+        ),
+        (
+            "Friction by reason (a decision with several reasons counts under each)",
+            ["reason", "action", "challenged", "held", "denied", "locked"],
+            reasons,
         ),
     ]
 

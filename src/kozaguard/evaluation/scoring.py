@@ -19,6 +19,7 @@ from kozaguard.evaluation.friction import FrictionCounter
 from kozaguard.evaluation.report import (
     AttackDetail,
     Attacks,
+    Attempts,
     ByCapability,
     CapabilityStats,
     Checks,
@@ -322,7 +323,8 @@ class _Scorer:
         )
 
     def _attacks(self, details: list[AttackDetail]) -> Attacks:
-        attacks = list(self.attacks.values())
+        attacks = [a for a in self.attacks.values() if a.damage_index is not None]
+        attempts = [a for a in self.attacks.values() if a.damage_index is None]
         stopped = [a for a in attacks if a.stopped]
         by_cap = {}
         for cap in CAPABILITIES:
@@ -347,6 +349,11 @@ class _Scorer:
             by_capability=ByCapability(**by_cap),
             stopped_at=where,
             median_seconds_to_stop=statistics.median(seconds) if seconds else None,
+            attempts=Attempts(
+                total=len(attempts),
+                stopped=sum(a.stop_index is not None for a in attempts),
+                by_capability={c: sum(a.capability == c for a in attempts) for c in CAPABILITIES},
+            ),
             detail=details,
         )
 

@@ -18,6 +18,9 @@ from kozaguard.events.schema import EVENT_TYPES, Label, Position
 from kozaguard.sim.calendar import to_datetime
 from kozaguard.sim.drafts import Draft, OrderKey
 
+_NO_LIMIT = b',"limit_price":null}'
+"""The end of a market order's line: the codec leaves out a field at its default, the spec lists it."""
+
 
 class StreamWriter:
     """Writes the stream files into `out` and counts what it wrote."""
@@ -61,7 +64,10 @@ class StreamWriter:
             elif d.type == "account.snapshot":
                 fields["positions"] = [Position(**p) for p in fields["positions"]]
             event_id = f"e{self.n:09d}"
-            ev_out.write(encode(EVENT_TYPES[d.type](event_id=event_id, ts=ts, **fields)))
+            line = encode(EVENT_TYPES[d.type](event_id=event_id, ts=ts, **fields))
+            if d.type == "order.new" and fields.get("limit_price") is None:
+                line = line[:-1] + _NO_LIMIT  # the spec writes the field on market orders too
+            ev_out.write(line)
             ev_out.write(b"\n")
             self.by_type[d.type] += 1
             if d.label is not None:
