@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from kozaguard.config import ConfigError, Settings
+from kozaguard.engine.budget import Budget
 from kozaguard.engine.detectors import default_detectors
 from kozaguard.engine.engine import Engine
+from kozaguard.engine.policy import Policy
 from kozaguard.engine.state import State
 
 
@@ -28,4 +30,4 @@ def build_engine(settings: Settings) -> Engine:
         detectors = default_detectors(settings.detectors)
     except (TypeError, ValueError) as err:
         raise ConfigError(f"detectors: {err}; see docs/configuration.md") from None
-    return Engine(build_state(settings.state), detectors)
+    return Engine(build_state(settings.state), detectors, policy=Policy(budget=Budget(settings.friction)))

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import msgspec
 
+from kozaguard.engine.budget import FrictionSettings
+
 
 class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     state: str = "memory"
@@ -19,6 +21,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Events between two writes of changed state to durable storage."""
     detectors: dict[str, dict[str, float | int | str | bool]] = msgspec.field(default_factory=dict)
     """Per-detector keyword settings, e.g. `[detectors.lockout] max_failures = 5`."""
+    friction: FrictionSettings = msgspec.field(default_factory=FrictionSettings)
+    """The friction budget, e.g. `[friction] action_stops_per_1000 = 0.5` (docs/configuration.md)."""
 
 
 class ConfigError(ValueError):

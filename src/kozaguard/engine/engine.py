@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 
 from kozaguard.account_security import lock as account_lock
 from kozaguard.engine.detector import Context, Detector
-from kozaguard.engine.network import ip_info
+from kozaguard.engine.evidence import Evidence
+from kozaguard.engine.infrastructure import SharedInfrastructure, login_keys
+from kozaguard.engine.network import address_block, ip_info
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.engine.policy import Policy
 from kozaguard.engine.profile import Profile
@@ -35,6 +37,8 @@ from kozaguard.events.schema import (
     MarketBar,
     MarketQuote,
     OrderCancel,
+    OrderNew,
+    Withdrawal,
 )
 
 ALLOW = Outcome.ALLOW
@@ -49,9 +53,15 @@ class Engine:
         detectors: Iterable[Detector],
         profile: Profile | None = None,
         policy: Policy | None = None,
+        evidence: Evidence | None = None,
+        infrastructure: SharedInfrastructure | None = None,
     ) -> None:
         self.state = state
         self.policy = policy or Policy()
+        if self.policy.budget is not None:
+            self.policy.budget.bind(state)
+        self.evidence = evidence or Evidence()
+        self.infrastructure = infrastructure or SharedInfrastructure()
         self.detectors = list(detectors)
         self.profile = profile or Profile()
         self._assess: dict[type, list[Callable]] = {}
@@ -111,6 +121,11 @@ class Engine:
         session = state.sessions.get(event.session_id)
         if session is None and not isinstance(event, Login):
             session = self._open_session(event, net, now, by_login=False)  # opened before the stream
+        if session is not None and session.last_network != net.network:
+            if session.last_network:
+                session.moves += 1
+            session.last_network = net.network
+            state.sessions.put(session.session_id, session)
         ctx = Context(state, account, session, net, now)
         t = type(event)
 
@@ -124,6 +139,7 @@ class Engine:
         if t is Login:
             self._after_login(event, ctx, outcome, decision)  # type: ignore[arg-type]
         elif outcome <= Outcome.CHALLENGE_PASSKEY:
+            self.evidence.learn_one(event, account, state, now)
             self.profile.learn_action(account, event, now)
         for observe in self._observe.get(t, ()):
             observe(event, ctx)
@@ -140,6 +156,11 @@ class Engine:
                 return None, ALLOW
             findings = lock
         outcome, score, reasons, actions = self.policy.combine(findings, ctx.account, ctx.now)
+        if type(event) in _GATED and self.policy.budget is not None:
+            net, acc = ctx.net, ctx.account
+            s = ctx.session
+            x = self.evidence.score_one(event, acc, s, self.state, net.network, ctx.now, net.country)
+            outcome, score = self.policy.gate(outcome, reasons, actions, acc, x)
         decision = Decision(
             event_id=event.event_id,
             decision=outcome.decision,  # type: ignore[arg-type]
@@ -162,8 +183,33 @@ class Engine:
         net = ctx.net
         assert net is not None
         risk = decision.score if decision else 0.0
-        self._open_session(event, net, ctx.now, by_login=True, risk=risk)
+        session = self._open_session(event, net, ctx.now, by_login=True, risk=risk)
+        self._stranger(session, event, ctx)
         self.profile.learn_login(account, event, net, ctx.now, risk=risk)
+
+    def _stranger(self, session: Session, event: Login, ctx: Context) -> None:
+        """What the login showed that the account never did (before the profile learns it), and
+        which other accounts' doubtful logins shared its client or place lately."""
+        account, net = ctx.account, ctx.net
+        assert net is not None
+        session.first_login = not account.logins
+        if account.logins:  # on a first login everything is new: that says nothing about who it is
+            now, block, device = ctx.now, address_block(event.ip), event.device_id
+
+            def fresh(seen: dict[str, float], key: str, probation: str) -> bool:
+                """Never seen, or first seen lately on a risky login: still a stranger's."""
+                return key not in seen or self.evidence.on_probation(account, probation, now)
+
+            session.new_device = bool(device) and fresh(account.devices, device, device)  # type: ignore[arg-type]
+            session.new_network = fresh(account.networks, net.network, "net:" + net.network)
+            session.new_place = fresh(account.blocks, block, "place:" + block)
+            session.stranger_network = net.hosting or net.country not in account.countries
+        else:
+            session.stranger_network = net.hosting
+        if session.new_device or session.new_place or session.first_login:
+            keys = login_keys(event.ip, event.device_id, event.user_agent)
+            session.shared = self.infrastructure.others(self.state, keys, account.account_id, ctx.now)
+            self.infrastructure.record(self.state, keys, account.account_id, ctx.now)
 
     def _account_context(self, event: Event) -> Context | None:
         """A context for an account event that is not an action (a report, a fill), else None."""
@@ -185,6 +231,7 @@ class Engine:
             opened_at=now,
             by_login=by_login,
             risk=risk,
+            last_network=net.network,
         )
         self.state.sessions.put(event.session_id, session)
         return session
@@ -295,6 +342,9 @@ def _epoch(ts: datetime) -> float:
     """Seconds since 1970 (twice as fast as `datetime.timestamp` on an aware time)."""
     return (ts - _UNIX).total_seconds()
 
+
+_GATED = frozenset({OrderNew, Withdrawal})
+"""Actions under the friction budget: the customers' orders and withdrawals."""
 
 _NO_DECISION = frozenset({Logout, OrderCancel})
 """Actions that never take a decision: only their observers see them."""

@@ -49,8 +49,14 @@ class Profile:
     def learn_login(self, account: Account, event: Login, net: IpInfo, now: float, risk: float = 0.0) -> None:
         """A login let through. A device first seen on a risky login (passed with a one-time code,
         which a real-time phishing site can relay) is remembered, but on probation."""
-        if event.device_id and event.device_id not in account.devices and risk >= self.probation_risk:
-            remember(account.probation, event.device_id, now, self.limit)
+        if risk >= self.probation_risk:  # and so are a network and a place first seen on it
+            if event.device_id and event.device_id not in account.devices:
+                remember(account.probation, event.device_id, now, self.limit)
+            if net.network not in account.networks:
+                remember(account.probation, "net:" + net.network, now, self.limit)
+            block = address_block(event.ip)
+            if block not in account.blocks:
+                remember(account.probation, "place:" + block, now, self.limit)
         self._client(account, event, net, now)
         account.logins += 1
         account.login_hours[hour_jst(now)] += 1

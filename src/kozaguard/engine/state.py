@@ -42,6 +42,9 @@ class Account(Struct, kw_only=True):
     login_hours: list[int] = field(default_factory=lambda: [0] * HOURS)
     logins: int = 0
     orders: int = 0
+    markets: dict[str, float] = field(default_factory=dict)  # markets traded -> last order
+    order_size: tuple[float, float] = (0.0, 0.0)  # running mean and variance of log10 yen per order
+    sell_outs: int = 0  # sales of a whole holding: some customers habitually sell everything
     buy_notional_jpy: float = 0.0
     withdrawals: dict[str, float] = field(default_factory=dict)  # bank_account_id -> last used
     last_login_at: float | None = None
@@ -76,6 +79,15 @@ class Session(Struct, kw_only=True):
     by_login: bool = True
     risk: float = 0.0  # the login's risk score: a risky session makes its orders riskier
     sold_jpy: float = 0.0  # sales ordered on this session so far, in yen
+    # what was unlike the account at login (engine/evidence.py weighs it): a stranger's session
+    new_device: bool = False
+    new_network: bool = False
+    new_place: bool = False  # an address block (/24, /64) the account never logged in from
+    stranger_network: bool = False  # hosting, or a country the account never used
+    first_login: bool = False  # the account had no login history
+    shared: int = 0  # other accounts whose doubtful logins came from the same client or place lately
+    last_network: str = ""  # the network of the session's latest action
+    moves: int = 0  # times its actions changed network since the login
 
 
 class Symbol(Struct, kw_only=True):

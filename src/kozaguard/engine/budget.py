@@ -1,0 +1,152 @@
+"""The friction budget: how strong evidence must be to hold a customer's order, calibrated on history.
+
+A hold costs a real customer his trade and staff a review; it is worth it only when the evidence is
+rarer among the broker's own customers than the budget allows. The engine keeps the evidence scores
+(`engine/evidence.py`) of the orders and withdrawals it let through, the broker's decided history,
+and sets each threshold where the share of that history at or above it fits the budget: holds and
+denials `action_stops_per_1000`, passkey challenges `action_challenges_per_1000`. Held actions are
+not in that history until staff release them, so attacks, however many, never raise the threshold
+(a budget that counted them would stop holding in the middle of a campaign). Strong evidence keeps
+its floor elsewhere:
+nothing here lowers a lock, a confirmed campaign or a reported phishing victim.
+
+>>> b = Budget(FrictionSettings(min_history=100))
+>>> for i in range(10_000):
+...     b.learn(i % 20 / 4)       # most customers score 0 .. 4.75 in log-odds
+>>> for x in [6.0] * 12 + [8.0] * 3:
+...     b.learn(x)                # a few unusual ones
+>>> b.hold_threshold(), b.challenge_threshold()  # 5 stops per 10,000 allowed; 100 challenges
+(6.25, 5.0)
+"""
+
+from __future__ import annotations
+
+import math
+
+from msgspec import Struct
+
+from kozaguard.engine.state import State
+
+LOW, HIGH, STEP = -10.0, 40.0, 0.25
+BINS = int((HIGH - LOW) / STEP)
+
+
+class FrictionSettings(Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """Settings `[friction]`: budgets per 1,000 customer actions of the kind, and the cold start."""
+
+    action_stops_per_1000: float = 0.5
+    action_challenges_per_1000: float = 10.0
+    login_challenges_per_1000: float = 30.0
+    login_refusals_per_1000: float = 1.0
+    min_history: int = 2000
+    """Orders and withdrawals seen before the thresholds are calibrated; until then `cold_*` apply."""
+    cold_hold: float = 9.0
+    cold_challenge: float = 6.0
+
+    def __post_init__(self) -> None:
+        for name in ("action_stops_per_1000", "action_challenges_per_1000"):
+            value = getattr(self, name)
+            if not 0 <= value <= 1000:
+                raise ValueError(f"friction.{name} = {value}: use a rate per 1,000 between 0 and 1000")
+
+
+def _bin(x: float) -> int:
+    return min(BINS - 1, max(0, int((x - LOW) / STEP)))
+
+
+_KEY = "friction:actions"
+HELD, CHALLENGED, HOLD_AT, CHALLENGE_AT = BINS, BINS + 1, BINS + 2, BINS + 3
+_EVERY = 256
+"""Thresholds are worked out again after this many new actions (and kept in the state with the
+histogram, so a replay continued from saved state decides as one that ran the whole stream)."""
+
+
+class Budget:
+    """A histogram of the evidence of actions let through, and the thresholds the budgets allow.
+
+    The histogram is engine state (`bind` keeps it in the state's store), so a replay that continues
+    from a saved state calibrates as one that ran the whole stream.
+    """
+
+    def __init__(self, settings: FrictionSettings | None = None) -> None:
+        self.settings = settings or FrictionSettings()
+        # the bins, then the stops and challenges the gate imposed, then the thresholds in force
+        self.counts: list = [0] * (BINS + 2) + [None, None]
+        self.total = 0
+        self._state: State | None = None
+
+    def bind(self, state: State) -> None:
+        """Keep the histogram in `state` (the one it holds already, if any)."""
+        record = state.watch.get(_KEY)
+        if record is None:
+            record = self.counts
+            state.watch.put(_KEY, record)
+        self.counts, self._state = record, state
+        self.total = sum(record[:BINS])
+
+    def _changed(self) -> None:
+        if self._state is not None:
+            self._state.watch.put(_KEY, self.counts)
+
+    def learn(self, x: float) -> None:
+        """An order or withdrawal let through, with its evidence score."""
+        self.counts[_bin(x)] += 1
+        self.total += 1
+        if self.total % _EVERY == 0:
+            self.counts[HOLD_AT] = None
+        self._changed()
+
+    def stopped(self) -> None:
+        """The gate held or denied an action (not history until staff release it)."""
+        self.counts[HELD] += 1
+        self._changed()
+
+    def passkey_challenged(self, x: float) -> None:
+        """The gate asked for a passkey: the customer passes it, so it is history too."""
+        self.counts[CHALLENGED] += 1
+        self.learn(x)
+
+    def released(self, x: float) -> None:
+        """Staff released a held action: it was the customer's, with this evidence."""
+        self.counts[HELD] = max(0, self.counts[HELD] - 1)
+        self.counts[HOLD_AT] = None
+        self.learn(x)
+
+    def _threshold(self, per_1000: float) -> float:
+        allowed = per_1000 * self.total / 1000.0
+        above = 0
+        for i in range(BINS - 1, -1, -1):
+            above += self.counts[i]
+            if above > allowed:
+                return LOW + (i + 1) * STEP
+        return LOW
+
+    def _update(self) -> None:
+        s, c = self.settings, self.counts
+        if self.total < s.min_history:
+            c[HOLD_AT], c[CHALLENGE_AT] = s.cold_hold, s.cold_challenge
+        else:
+            hold = self._threshold(s.action_stops_per_1000)
+            c[HOLD_AT], c[CHALLENGE_AT] = hold, min(hold, self._threshold(s.action_challenges_per_1000))
+        self._changed()
+
+    def hold_threshold(self) -> float:
+        """Log-odds at or above which an action may be held or denied."""
+        if self.counts[HOLD_AT] is None:
+            self._update()
+        return self.counts[HOLD_AT]
+
+    def challenge_threshold(self) -> float:
+        """Log-odds at or above which an action may be challenged with a passkey."""
+        if self.counts[HOLD_AT] is None:
+            self._update()
+        return self.counts[CHALLENGE_AT]
+
+
+def rate(count: int, total: int) -> float:
+    """Per 1,000, for messages.
+
+    >>> rate(1, 2000)
+    0.5
+    """
+    return 1000.0 * count / total if total else math.nan
