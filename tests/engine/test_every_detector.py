@@ -77,6 +77,12 @@ def scenario():
         ),
         buy(at(15, 9, 13), "9999", 100, 85, session_id="NEVER", **ABROAD),
     ]
+    out += [  # the customer reports a code he did not ask for, then a trade he does not recognise
+        ev("customer.report", at(16, 8), account_id="A1", kind="unsolicited_code"),
+        login(at(16, 9), session_id="U", **ABROAD),
+        ev("customer.report", at(16, 10), account_id="A1", kind="unrecognized_trade"),
+        sell(at(16, 10, 5), "7203", 100, session_id="H3", **HOME),
+    ]
     out += [  # hijacked sessions (never seen logging in) pumping the thin symbol
         buy(at(15, 10, 10 + i), "9999", 5000, 100, account_id=f"V{i}", session_id=f"v{i}", **HOME)
         for i in range(4)

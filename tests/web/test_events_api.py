@@ -9,8 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from doors import key_header
-from kozaguard.adapters.memory import memory_state
 from kozaguard.apikeys import Scope
+from kozaguard.bootstrap import build_engine
+from kozaguard.config import Settings as EngineSettings
 from kozaguard.engine.detectors import default_detectors
 from kozaguard.engine.engine import Engine
 from kozaguard.entrypoints.api.app import create_app
@@ -36,7 +37,7 @@ def client(tmp_path):
 def test_events_one_by_one_get_the_decisions_replay_gives(client, data_dir):
     lines = (data_dir / "every_type.jsonl").read_bytes().splitlines()
     out = io.BytesIO()
-    replay(Engine(memory_state(), default_detectors()), lines, out)
+    replay(build_engine(EngineSettings()), lines, out)  # the engine replay builds
     expected = [json.loads(x) for x in out.getvalue().splitlines()]
     got = []
     for line in lines:

@@ -159,7 +159,7 @@ class Engine:
         if type(event) in _GATED and self.policy.budget is not None:
             net, acc = ctx.net, ctx.account
             s = ctx.session
-            x = self.evidence.score_one(event, acc, s, self.state, net.network, ctx.now, net.country)
+            x = self.evidence.score_one(event, acc, s, self.state, net, ctx.now)
             outcome, score = self.policy.gate(outcome, reasons, actions, acc, x)
         decision = Decision(
             event_id=event.event_id,
@@ -309,6 +309,7 @@ class Engine:
     def _deposit(self, e: Deposit) -> None:
         acc = self.state.account(e.account_id)
         acc.cash_jpy += e.amount_jpy
+        acc.deposited = (_epoch(e.ts), float(e.amount_jpy))
         self.state.accounts.put(e.account_id, acc)
 
     def _report(self, e: CustomerReport) -> None:

@@ -22,6 +22,7 @@ import math
 from msgspec import Struct
 
 from kozaguard.engine.detectors._market import holdings_value, order_value, premium, volume_share
+from kozaguard.engine.network import IpInfo
 from kozaguard.engine.state import Account, Session, State
 from kozaguard.events.schema import Action, OrderNew, Withdrawal
 
@@ -39,11 +40,14 @@ class Weights(Struct, kw_only=True, frozen=True):
     first_login: float = 1.0
     shared: float = 1.5  # per other account sharing the client or place, up to `shared_max`
     shared_max: int = 3
-    contact_changed: float = 2.5
+    contact_changed: float = (
+        2.5  # within a day; 1.5 within a week (attackers may wait for the notice to pass)
+    )
+    contact_changed_week: float = 1.5
     probation: float = 1.5
     client_changed: float = 6.0
     country_changed: float = 4.0
-    moved: float = 1.5
+    moved: float = 2.5
     hops: float = 1.5  # per further change of network within the session, up to 2: rotating proxies
     stale_moved: float = 4.0  # a session turning up on another network many hours after its login
     stale_hours: float = 12.0
@@ -54,6 +58,8 @@ class Weights(Struct, kw_only=True, frozen=True):
     far_above: float = 1.0
     very_far_above: float = 0.5
     large_vs_volume: float = 1.0
+    very_large_vs_volume: float = 1.5  # a fifth of the symbol's usual daily volume or more
+    fresh_funds: float = 1.0  # most of a deposit of the last hours spent on one thin symbol
     new_market: float = 0.5
     unusual_size: float = 0.5  # per standard deviation above the customer's usual order, up to 3
     habitual_seller: float = -1.0
@@ -84,10 +90,10 @@ def _client_changed(event: Action, s: Session) -> bool:
 
 
 class Evidence:
-    """`score_one(event, account, session, state, network, now, country)` in log-odds; `learn_one`
+    """`score_one(event, account, session, state, net, now)` in log-odds; `learn_one`
     learns the customer's habits from an action let through."""
 
-    def __init__(self, weights: Weights | None = None, probation_days: float = 3.0) -> None:
+    def __init__(self, weights: Weights | None = None, probation_days: float = 7.0) -> None:
         self.w = weights or Weights()
         self.probation = probation_days * 86400
 
@@ -101,21 +107,24 @@ class Evidence:
         account: Account,
         s: Session | None,
         state: State,
-        network: str,
+        net: IpInfo,
         now: float,
-        country: str = "--",
     ) -> float:
         w = self.w
         x = 0.0
+        network = net.network
         if s is not None:
             x += session_log_odds(s, w)
             if s.by_login:
                 if _client_changed(event, s):
                     x += w.client_changed
-                elif country != s.country:
+                elif net.country != s.country:
                     x += w.country_changed
-                elif network != s.network and network not in account.networks:
-                    x += w.moved
+                    if net.hosting or net.country not in account.countries:
+                        x += w.stranger_network
+                elif network != s.network:
+                    if network not in account.networks:
+                        x += w.moved + (w.stranger_network if net.hosting else 0.0)
                     if now - s.opened_at > w.stale_hours * 3600:
                         x += w.stale_moved
                 if s.moves > 1:
@@ -130,15 +139,17 @@ class Evidence:
                 x += w.probation
         if account.contacts_changed(now, CONTACT_SECONDS):
             x += w.contact_changed
+        elif account.contacts_changed(now, 7 * CONTACT_SECONDS):
+            x += w.contact_changed_week
         if isinstance(event, OrderNew):
-            x += self._order(event, account, s, state)
+            x += self._order(event, account, s, state, now)
         elif isinstance(event, Withdrawal):
             fresh = now - account.changed.get("bank_account", -math.inf) < PAYEE_SECONDS
             if fresh and event.bank_account_id not in account.withdrawals:
                 x += w.new_payee
         return x
 
-    def _order(self, event: OrderNew, account: Account, s: Session | None, state: State) -> float:
+    def _order(self, event: OrderNew, account: Account, s: Session | None, state: State, now: float) -> float:
         w = self.w
         x = 0.0
         sym = state.symbols.get(event.symbol)
@@ -165,9 +176,13 @@ class Evidence:
         p = premium(event, sym)
         if p >= 0.05:
             x += w.far_above + (w.very_far_above if p >= 0.10 else 0.0)
-        if volume_share(event, sym) >= 0.05:
-            x += w.large_vs_volume
-        if s is not None and s.sold_jpy > 0 and (p >= 0.05 or volume_share(event, sym) >= 0.05):
+        share = volume_share(event, sym)
+        if share >= 0.05:
+            x += w.large_vs_volume + (w.very_large_vs_volume if share >= 0.2 else 0.0)
+            when, amount = account.deposited
+            if amount > 0 and now - when < 6 * 3600 and value >= 0.5 * amount:
+                x += w.fresh_funds
+        if s is not None and s.sold_jpy > 0 and (p >= 0.05 or share >= 0.05):
             x += w.sell_then_buy
         return x
 

@@ -29,9 +29,11 @@ FLOORS = frozenset(
         "account_locked",
         "too_many_failures",
         "no_trusted_factor",
+        "account_reported_unrecognized",
+        "reported_code_new_device",
     }
 )
-"""Reasons whose stop no budget lowers: a lock, and a code that cannot be trusted."""
+"""Reasons whose stop no budget lowers: a lock, a code that cannot be trusted, the customer's report."""
 
 
 class Policy:

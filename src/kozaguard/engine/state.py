@@ -44,6 +44,7 @@ class Account(Struct, kw_only=True):
     orders: int = 0
     markets: dict[str, float] = field(default_factory=dict)  # markets traded -> last order
     order_size: tuple[float, float] = (0.0, 0.0)  # running mean and variance of log10 yen per order
+    deposited: tuple[float, float] = (0.0, 0.0)  # the latest deposit: when, yen
     sell_outs: int = 0  # sales of a whole holding: some customers habitually sell everything
     buy_notional_jpy: float = 0.0
     withdrawals: dict[str, float] = field(default_factory=dict)  # bank_account_id -> last used

@@ -7,6 +7,7 @@ from kozaguard.engine.detectors.aggressive_buy import AggressiveBuy
 from kozaguard.engine.detectors.contact_changed import ContactChanged
 from kozaguard.engine.detectors.cooling_off import CoolingOff
 from kozaguard.engine.detectors.credential_stuffing import CredentialStuffing
+from kozaguard.engine.detectors.customer_reported import CustomerReported
 from kozaguard.engine.detectors.factor_enrolment import FactorEnrolment
 from kozaguard.engine.detectors.impossible_travel import ImpossibleTravel
 from kozaguard.engine.detectors.large_order import LargeOrder
@@ -35,6 +36,7 @@ REGISTRY: dict[str, type[Detector]] = {
         RecentFailures,
         CredentialStuffing,
         PhishingReported,
+        CustomerReported,
         ContactChanged,
         SharedClient,
         SessionBinding,
