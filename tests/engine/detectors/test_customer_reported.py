@@ -48,6 +48,8 @@ def test_an_unsolicited_code_asks_a_passkey_of_a_customer_who_has_one():
 
 def test_the_report_locks_the_account_through_the_http_door(tmp_path):
     """The whole engine behind `POST /v1/events`: the hijacked session's next order is refused."""
+    from doors import key_header
+    from kozaguard.apikeys import Scope
     from kozaguard.entrypoints.api.app import create_app
     from kozaguard.entrypoints.api.settings import Settings
     from kozaguard.identity.passwords import Argon2Parameters
@@ -60,7 +62,8 @@ def test_the_report_locks_the_account_through_the_http_door(tmp_path):
         stuffing_by_asn=False,
         outbox_path=tmp_path / "outbox.jsonl",
     )
-    client = TestClient(create_app(settings))
+    app = create_app(settings)
+    client = TestClient(app, headers=key_header(app, Scope.EVENTS_BACKFILL))
     events = [*history(), login(at(3, 9), session_id="X", **ABROAD), report("unrecognized_trade", hour=10)]
     events.append(buy(at(3, 10, 5), "9999", 5000, 120, session_id="X", **ABROAD))
     last = None
