@@ -90,6 +90,13 @@ def scenario():
     return out
 
 
+def snapshot(ctx) -> bytes:
+    """Everything the engine keeps that a detector can reach, encoded (the memory twin's dicts)."""
+    state = ctx.state
+    repos = [state.accounts, state.sessions, state.symbols, state.fx, state.watch]
+    return msgspec.msgpack.encode([sorted(r._items.items()) for r in repos])
+
+
 class Spy(Detector):
     """Wraps a detector, checks that assess does not change the account, and keeps its findings."""
 
@@ -98,9 +105,9 @@ class Spy(Detector):
         self.assesses, self.observes = inner.assesses, inner.observes
 
     def assess(self, event, ctx):
-        before = msgspec.msgpack.encode(ctx.account)
+        before = snapshot(ctx)
         finding = self.inner.assess(event, ctx)
-        assert msgspec.msgpack.encode(ctx.account) == before, "assess must not change the account"
+        assert snapshot(ctx) == before, "assess must not change any state (account, session, symbols, watch)"
         if finding is not None:
             self.findings.append(finding)
         return finding

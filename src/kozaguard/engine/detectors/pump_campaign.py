@@ -33,14 +33,9 @@ class PumpCampaign(Detector):
         return s is not None and (not s.by_login or ctx.session_risk() >= self.doubt)
 
     def _buyers(self, event: OrderNew, ctx: Context) -> list:
-        key = "buyers:" + event.symbol
-        buyers = ctx.state.watch.get(key)
-        if buyers is None:
-            buyers = []
-            ctx.state.watch.put(key, buyers)
-        while buyers and ctx.now - buyers[0][0] > self.window:
-            buyers.pop(0)
-        return buyers
+        """The symbol's recent doubtful buyers, a new list (assess must leave state as it found it)."""
+        buyers = ctx.state.watch.get("buyers:" + event.symbol) or ()
+        return [b for b in buyers if ctx.now - b[0] <= self.window]
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         assert isinstance(event, OrderNew)
