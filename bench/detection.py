@@ -38,6 +38,10 @@ CONFIGS = {  # the simulator's default: 24 trading days, the first 20 (a month o
 ALT_PROFILES = ("default", "sparse", "noisy", "mobile")
 CONFIGS |= {f"alt-{p}": {"altsim": p, "days": 24, "warmup_days": 20} for p in ALT_PROFILES}
 ALTSIM = Path(__file__).parent / "altsim"
+GEN3_PROFILES = ("default", "relay-heavy")
+CONFIGS |= {f"gen3-{p}": {"gen3": p, "days": 24, "warmup_days": 20} for p in GEN3_PROFILES}
+"""bench/gen3: a third generator, written from the public facts alone by someone who had not read the
+detectors (`python -m bench.gen3`)."""
 
 COLUMNS = (
     "stopped %",
@@ -67,7 +71,13 @@ GOALS = {
 
 
 def generate(seed: int, customers: int, overrides: dict, folder: Path) -> dict:
-    """Write a stream into `folder` with kozaguard's simulator or altsim; returns its summary."""
+    """Write a stream into `folder` with kozaguard's simulator, altsim or gen3; returns its summary."""
+    if "gen3" in overrides:
+        cmd = [sys.executable, "-m", "bench.gen3", "--out", str(folder), "--seed", str(seed)]
+        cmd += ["--customers", str(customers), "--profile", overrides["gen3"]]
+        cmd += ["--days", str(overrides["days"]), "--warmup-days", str(overrides["warmup_days"])]
+        subprocess.run(cmd, check=True, capture_output=True, cwd=Path(__file__).parents[1])
+        return json.loads((folder / "summary.json").read_text())
     if "altsim" in overrides:
         cmd = [
             sys.executable,
