@@ -10,6 +10,7 @@ from typing import Annotated, BinaryIO
 import typer
 
 from kozaguard.cases.cli import audit_app, cases_app, report_app
+from kozaguard.entrypoints import bus_cli
 from kozaguard.entrypoints.apikeys_cli import apikey_app
 from kozaguard.phishing.cli import phishing_app
 from kozaguard.sim.cli import simulate
@@ -34,6 +35,9 @@ def _root() -> None:
 
 
 app.command("simulate")(simulate)
+app.command("publish")(bus_cli.publish)
+app.command("worker")(bus_cli.worker)
+app.command("decisions")(bus_cli.decisions)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
