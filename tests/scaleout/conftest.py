@@ -11,8 +11,7 @@ import uuid
 
 import pytest
 
-REDIS_URL = os.environ.get("KOZAGUARD_TEST_REDIS", "redis://127.0.0.1:6379/0")
-NATS_URL = os.environ.get("KOZAGUARD_TEST_NATS", "nats://127.0.0.1:4222")
+from scaleout.pipeline import NATS_URL, REDIS_URL
 
 
 def _require(port: int, what: str) -> None:

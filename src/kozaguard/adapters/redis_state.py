@@ -33,7 +33,14 @@ ABSENT = b""
 
 _COMMIT = """
 local token, nc, nw = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-if token ~= '' and redis.call('GET', KEYS[1]) ~= token then return {-1} end
+if token ~= '' then
+  local holder = redis.call('GET', KEYS[1])
+  if not holder then
+    redis.call('SET', KEYS[1], token, 'PX', ARGV[4 + nc + 2 * nw])  -- expired, nobody took it: keep it
+  elseif holder ~= token then
+    return {-1}
+  end
+end
 local bad = {}
 for i = 1, nc do
   local k = KEYS[1 + i]
@@ -84,6 +91,7 @@ class RedisStore:
         cache_limit: int = 400_000,
     ) -> None:
         self.client, self.prefix, self.partition, self.lease = client, prefix, partition, lease
+        self.lease_ms = 10_000
         self.blobs: dict[str, tuple[bytes, bytes | None]] = {}
         self.live: dict[str, tuple[RedisRepository, Any]] = {}
         self.touched: set[str] = set()
@@ -157,12 +165,13 @@ class RedisStore:
         checks: list[str] = []
         versions: list[bytes] = []
         writes: list[tuple[str, bytes, int]] = []
-        live, blobs = self.live, self.blobs
+        live, blobs, fenced = self.live, self.blobs, self.lease is not None
         for key in self.touched:
             version, blob = blobs[key]
-            checks.append(key)
-            versions.append(version)
             item = live.get(key)
+            if not (fenced and item is not None and item[0].owned):
+                checks.append(key)
+                versions.append(version)
             if item is None:
                 continue
             repo, record = item
@@ -178,6 +187,7 @@ class RedisStore:
         args: list[Any] = [token, len(checks), len(writes), *versions]
         for _, blob, ttl in writes:
             args += [blob, ttl]
+        args.append(self.lease_ms)
         keys = [lease_key, *checks, *(k for k, _, _ in writes), self.prefix + "clock"]
         self.round_trips += 1
         result = self._commit(keys=keys, args=args)
@@ -205,13 +215,23 @@ class RedisRepository:
     """Keyed records of one kind in Redis (`prefix + name + ":" + key`), read through the store.
 
     `per_partition` repositories keep one copy per bus partition (market data, applied in each
-    partition's own order); the others are shared by every worker.
+    partition's own order); the others are shared by every worker. `owned` records are only ever
+    touched by the holder of one partition (an account's, its sessions', the partition's market
+    copy): under a lease their versions need no check, the lease check covers them.
     """
 
     def __init__(
-        self, store: RedisStore, name: str, kind: Any, *, per_partition: bool = False, ttl_ms: int = 0
+        self,
+        store: RedisStore,
+        name: str,
+        kind: Any,
+        *,
+        per_partition: bool = False,
+        owned: bool = False,
+        ttl_ms: int = 0,
     ) -> None:
         self.store, self.name, self.ttl_ms = store, name, ttl_ms
+        self.owned = owned or per_partition
         scope = f"{name}@{store.partition}:" if per_partition else f"{name}:"
         self.head = store.prefix + scope
         self._decode = msgspec.msgpack.Decoder(kind).decode
@@ -346,8 +366,8 @@ class RedisState(State):
         self.client = client
         store = self.store = RedisStore(client, prefix, partition, lease)
         super().__init__(
-            RedisRepository(store, "account", Account),
-            RedisRepository(store, "session", Session),
+            RedisRepository(store, "account", Account, owned=True),
+            RedisRepository(store, "session", Session, owned=True),
             SymbolRepository(
                 RedisRepository(store, "symbol", Symbol, per_partition=True),
                 RedisRepository(store, "restricted", bool),

@@ -100,7 +100,9 @@ def replay(
         Path | None,
         typer.Option(help="Write invalid lines here with their error and go on, instead of stopping."),
     ] = None,
-    state: Annotated[str | None, typer.Option(help="Engine state: memory, or sqlite:PATH.")] = None,
+    state: Annotated[
+        str | None, typer.Option(help="Engine state: memory, sqlite:PATH or redis://HOST:PORT/DB.")
+    ] = None,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
 ) -> None:
     """Run an event stream through the engine: one decision line per decision-bearing event."""

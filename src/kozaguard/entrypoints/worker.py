@@ -4,11 +4,11 @@ Workers share one Redis. Each partition is held by one worker at a time through 
 (renewed while it works, lost when it dies); each worker takes its fair share of the partitions
 (`ceil(partitions / live workers)`) and gives back the extra when others join. For each batch it
 reads the partition's messages, decides them on its engine, and commits the state, the ledger and
-the partition's progress (the last stream sequence applied) in one atomic script that checks the
-lease; only then does it publish the decisions (message id = event id, deduplicated by JetStream)
-and ack the messages. A worker killed anywhere in between is replaced by one that starts after the
-committed progress: an event is applied once, and a decision lost in flight is published again
-from the ledger.
+the partition's progress (the last stream sequence applied, and the last whose decisions the bus
+confirmed) in one atomic script that checks the lease; only then does it publish the decisions
+(message id = event id, deduplicated by JetStream) and ack the messages. A worker killed anywhere
+in between is replaced by one that reads from the last confirmed publication: events up to the
+applied progress are not applied again, their decisions are published again from the ledger.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import math
 import os
+import signal
 import socket
 import sys
 import time
@@ -59,6 +60,7 @@ class _Partition:
     state: RedisState
     engine: Engine
     applied: int = 0  # last stream sequence whose effects are committed
+    published: int = 0  # last stream sequence whose decisions the bus has stored
     stop: bool = False
     task: asyncio.Task | None = None
     pending: list = field(default_factory=list)
@@ -91,12 +93,18 @@ class Worker:
         self._renew = self.redis.register_script(_RENEW)
         self._release = self.redis.register_script(_RELEASE)
         self.partitions = 0
+        point, _, nth = os.environ.get("KOZAGUARD_WORKER_FAULT", "").partition(":")
+        self._fault = (point, int(nth or 1)) if point else None
+        self._faults: dict[str, int] = {}
 
     def _lease_key(self, p: int) -> str:
         return f"{self.prefix}lease:{p}"
 
     def _progress_key(self, p: int) -> str:
         return f"{self.prefix}progress@{p}"
+
+    def _published_key(self, p: int) -> str:
+        return f"{self.prefix}published@{p}"
 
     async def run(self, stop: asyncio.Event | None = None) -> WorkerStats:
         """Work until `stop` is set (or forever); then finish the batches in hand and give back."""
@@ -176,14 +184,18 @@ class Worker:
             optimistic=True,
             ledger_ttl_ms=self.ledger_ttl_ms,
         )
+        state.store.lease_ms = self.lease_ms
         part = _Partition(p, state, build_engine(self.settings, state=state))
-        raw = self.redis.get(self._progress_key(p))
-        part.applied = int(raw[12:]) if raw else 0
+        applied, published = self.redis.mget(self._progress_key(p), self._published_key(p))
+        part.applied = int(applied[12:]) if applied else 0
+        part.published = int(published[12:]) if published else 0
         self.parts[p] = part
         part.task = asyncio.ensure_future(self._serve(js, part))
 
     async def _serve(self, js, part: _Partition) -> None:
-        sub = await bus.partition_consumer(js, self.stream, part.number, part.applied, ack_wait=30.0)
+        # from the first event whose decision may not be on the bus: those up to `applied` are not
+        # decided again, their decisions are published again from the ledger
+        sub = await bus.partition_consumer(js, self.stream, part.number, part.published, ack_wait=30.0)
         try:
             while not part.stop:
                 try:
@@ -206,14 +218,15 @@ class Worker:
         store, ledger = state.store, state.ledger
         items = []
         for msg in msgs:
-            seq = msg.metadata.sequence.stream
+            meta = msg.metadata
             try:
                 event = decode_event(msg.data)
             except InvalidLine as err:
                 event = err
-            items.append((msg, seq, event))
-        events = [e for _, _, e in items if not isinstance(e, InvalidLine)]
-        last = max(seq for _, seq, _ in items)
+            items.append((msg, meta.sequence.stream, event, meta.timestamp.timestamp()))
+        events = [e for _, _, e, _ in items if not isinstance(e, InvalidLine)]
+        last = max(item[1] for item in items)
+        fresh = last > part.applied  # some events not applied yet: this batch commits
         trips = store.round_trips
         for _ in range(100):
             store.begin()
@@ -221,7 +234,7 @@ class Worker:
             out: list[tuple[bytes, int, float, str]] = []
             rejects: list[bytes] = []
             republished = 0
-            for msg, seq, event in items:
+            for msg, seq, event, received in items:
                 if isinstance(event, InvalidLine):
                     if seq > part.applied:
                         rejects.append(_reject(seq, event, msg.data))
@@ -234,11 +247,16 @@ class Worker:
                 else:
                     decision = engine.process_new(event)
                 if decision is not None:
-                    out.append((encode(decision), seq, msg.metadata.timestamp.timestamp(), decision.event_id))
+                    out.append((encode(decision), seq, received, decision.event_id))
             store.current = None
             try:
-                if last > part.applied:
-                    store.commit({self._progress_key(part.number): str(last).encode()})
+                if fresh:
+                    progress = {
+                        self._progress_key(part.number): str(last).encode(),
+                        self._published_key(part.number): str(part.published).encode(),
+                    }
+                    store.commit(progress)
+                    self._crash_at("commit")
                 break
             except StateConflict:
                 store.rollback()
@@ -260,6 +278,10 @@ class Worker:
             for i, data in enumerate(rejects)
         ]
         await bus._settle(futures)
+        if not fresh and last > part.published:  # only decisions published again: note it apart
+            self.redis.set(self._published_key(part.number), b"0" * 12 + str(last).encode())
+        part.published = max(part.published, last)
+        self._crash_at("publish")
         for msg in msgs:
             await msg.ack()
         stats = self.stats
@@ -268,6 +290,15 @@ class Worker:
         stats.decisions += len(out) - republished
         stats.republished += republished
         stats.round_trips += store.round_trips - trips
+
+    def _crash_at(self, point: str) -> None:
+        """Fault injection for the kill-safety tests: `KOZAGUARD_WORKER_FAULT=commit:N` (or `publish:N`)
+        kills the worker with SIGKILL right after its N-th state commit (or decisions publish)."""
+        if self._fault is None or self._fault[0] != point:
+            return
+        self._faults[point] = self._faults.get(point, 0) + 1
+        if self._faults[point] == self._fault[1]:
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
 def zlib_start(name: str, partitions: int) -> int:
@@ -292,7 +323,6 @@ def _reject(seq: int, err: InvalidLine, raw: bytes) -> bytes:
 
 def main_loop(worker: Worker) -> WorkerStats:
     """Run a worker until SIGINT or SIGTERM, then stop cleanly (finish, commit, give partitions back)."""
-    import signal
 
     async def go() -> WorkerStats:
         stop = asyncio.Event()
@@ -304,7 +334,7 @@ def main_loop(worker: Worker) -> WorkerStats:
     stats = asyncio.run(go())
     print(
         f"worker {worker.name}: {stats.events} events, {stats.decisions} decisions, "
-        f"{stats.conflicts} conflicting batches redone",
+        f"{stats.conflicts} conflicting batches redone, {stats.round_trips} Redis round trips",
         file=sys.stderr,
     )
     return stats
