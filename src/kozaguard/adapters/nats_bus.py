@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import uuid
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -222,11 +223,16 @@ async def collect(
 
 
 async def partition_consumer(js: JetStreamContext, stream: str, partition: int, after: int, ack_wait: float):
-    """A pull subscription on one partition starting after stream sequence `after` (what the shared
-    state says is applied): the durable consumer is made afresh so a new owner starts there at once."""
-    durable = f"p{partition}"
-    with contextlib.suppress(NotFoundError):
-        await js.delete_consumer(stream, durable)
+    """A pull subscription on one partition starting after stream sequence `after`, on a consumer of
+    its own (`pN-…`): the consumers of earlier holders are deleted, so a worker that lost the
+    partition but does not know it yet cannot take messages meant for the new holder."""
+    head = f"p{partition}-"
+    for info in await js.consumers_info(stream):
+        name = info.name or ""
+        if name.startswith(head):
+            with contextlib.suppress(NotFoundError):
+                await js.delete_consumer(stream, name)
+    durable = head + uuid.uuid4().hex[:10]
     config = ConsumerConfig(
         durable_name=durable,
         filter_subject=events_subject(stream, partition),
