@@ -74,6 +74,10 @@ def _applied(client, name: str) -> int:
     return int(raw[12:]) if raw else 0
 
 
+@pytest.mark.skipif(
+    not os.environ.get("KOZAGUARD_KILL_TEST"),
+    reason="ten SIGKILLs of a live worker take minutes on a loaded machine: set KOZAGUARD_KILL_TEST=1",
+)
 def test_worker_killed_at_random_points_loses_and_doubles_nothing(
     reference, tmp_path, nats_url, redis_client, name
 ):
