@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -369,5 +368,36 @@ def verify_cmd(db: Db) -> None:
     typer.echo(f"audit: {len(entries):,} entries, chain intact (head {head[1][:12]})")
 
 
-def _env_staff() -> str:
-    return os.environ.get("KOZAGUARD_STAFF", "")
+def demo_totals(events: Path, decisions: Path, db: Path) -> list[str]:
+    """What `kozaguard demo` adds: the stream's cases opened, and the victims, damage and payouts."""
+    from kozaguard.cases.build import build, load_decisions
+    from kozaguard.cases.service import export, save_build
+    from kozaguard.engine.network import address_block, ip_info
+
+    db.unlink(missing_ok=True)
+    store = CaseStore(f"sqlite:{db}")
+    store.migrate()
+    with open(decisions, "rb") as f:
+        ds = load_decisions(f, str(decisions))
+
+    def locate(ip: str) -> tuple[str, str, bool]:
+        info = ip_info(ip)
+        return info.country, info.network, info.hosting
+
+    def lines():
+        return open(events, "rb")
+
+    built = build(lines, ds, locate=locate, block=address_block, source=str(events))
+    save_build(store, built, at=now())
+    rows = export(store)
+    store.close()
+    victims = [r for r in rows if r["damage"]]
+    damage = sum(r["damage"]["restoration"] for r in victims)
+    lines = [
+        f"cases: {len(rows):,} opened, {len(victims):,} victims with unauthorized trades or access, "
+        f"damage (restoration) ¥{damage:,}  ({db})"
+    ]
+    policies = sorted({p for r in victims for p in r["payouts"]})
+    for p in policies:
+        lines.append(f"    payout under {p}: ¥{sum(r['payouts'][p] for r in victims):,}")
+    return lines

@@ -279,10 +279,9 @@ def _save_case(
 def prices_of(u: Unit, symbols: Iterable[str], currencies: Iterable[str]) -> PriceBook:
     book = PriceBook()
     symbols, currencies = set(symbols), set(currencies)
-    for r in u.conn.execute(t.instruments.select()):
-        if r.symbol in symbols:
-            book.currency[r.symbol] = r.currency
-            currencies.add(r.currency)
+    for r in u.conn.execute(t.instruments.select().where(t.instruments.c.symbol.in_(sorted(symbols)))):
+        book.currency[r.symbol] = r.currency
+        currencies.add(r.currency)
     for r in u.conn.execute(t.closes.select().where(t.closes.c.symbol.in_(sorted(symbols)))):
         book.add_close(r.symbol, date.fromisoformat(r.day), Decimal(r.close))
     for r in u.conn.execute(t.rates.select().where(t.rates.c.currency.in_(sorted(currencies)))):
@@ -318,8 +317,13 @@ def trades_of(u: Unit, case_id: str) -> list[Trade]:
     ]
 
 
-def damage_of(u: Unit, case_id: str, valuation_date: date | None = None) -> Damage:
-    """The case's damage at `valuation_date` (else the staff's date on the proposal, else the last close)."""
+def damage_of(
+    u: Unit, case_id: str, valuation_date: date | None = None, book: PriceBook | None = None
+) -> Damage:
+    """The case's damage at `valuation_date` (else the staff's date on the proposal, else the last close).
+
+    `book` holds the prices when the caller loaded them once for many cases (an export).
+    """
     row = u.case_row(case_id)
     if valuation_date is None:
         p = u.conn.execute(t.proposals.select().where(t.proposals.c.case_id == case_id)).first()
@@ -330,9 +334,8 @@ def damage_of(u: Unit, case_id: str, valuation_date: date | None = None) -> Dama
         (Decimal(w.amount) for w in u.rows(t.case_withdrawals, case_id) if w.segment in sessions), Decimal(0)
     )
     holdings = {s: Decimal(q) for s, q in json.loads(row.holdings).items()}
-    book = prices_of(
-        u, {x.symbol for x in trades if x.unauthorized}, {x.currency for x in u.rows(t.case_fills, case_id)}
-    )
+    if book is None:
+        book = prices_of(u, {x.symbol for x in trades if x.unauthorized}, ())
     return assess(trades, holdings, book, valuation_date, withdrawn)
 
 
@@ -348,7 +351,9 @@ def incident_day(row) -> date | None:
     return datetime.fromisoformat(row.incident_at).astimezone(JST).date() if row.incident_at else None
 
 
-def export_case(u: Unit, row, valuation_date: date | None, known: dict[str, Policy]) -> dict:
+def export_case(
+    u: Unit, row, valuation_date: date | None, known: dict[str, Policy], book: PriceBook | None = None
+) -> dict:
     """One line of the case export (docs/cases.md)."""
     orders = u.rows(t.case_orders, row.case_id)
     unauthorized = [o.order_id for o in sorted(orders, key=lambda o: (o.ts, o.order_id)) if o.unauthorized]
@@ -365,7 +370,7 @@ def export_case(u: Unit, row, valuation_date: date | None, known: dict[str, Poli
     if not unauthorized and not any(s.unauthorized for s in u.rows(t.case_sessions, row.case_id)):
         out["damage"], out["payouts"] = None, {}
         return out
-    damage = damage_of(u, row.case_id, valuation_date)
+    damage = damage_of(u, row.case_id, valuation_date, book)
     out["damage"] = damage.figures()
     incident = incident_day(row) or damage.valuation_date
     payouts = {}
@@ -390,7 +395,9 @@ def export_case(u: Unit, row, valuation_date: date | None, known: dict[str, Poli
 def export(store: CaseStore, valuation_date: date | None = None) -> list[dict]:
     with store.unit() as u:
         known = policies(u)
-        return [export_case(u, row, valuation_date, known) for row in u.case_rows()]
+        symbols = u.conn.execute(t.case_fills.select().with_only_columns(t.case_fills.c.symbol).distinct())
+        book = prices_of(u, symbols.scalars().all(), ())
+        return [export_case(u, row, valuation_date, known, book) for row in u.case_rows()]
 
 
 # staff use cases -------------------------------------------------------------------------------

@@ -188,7 +188,7 @@ def demo(
     ] = 24,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
 ) -> None:
-    """The main job end to end: simulate a brokerage under attack, replay it, score the decisions.
+    """The main job end to end: simulate a brokerage under attack, replay it, score it, open the cases.
 
     Embedded default: engine state in one SQLite file (OUT/state.db), everything in-process.
     """
@@ -223,6 +223,10 @@ def demo(
         out=out / "report.json",
     )
     typer.echo(f"report: {out / 'report.json'}  stream summary: {out / 'summary.json'}", err=True)
+    from kozaguard.cases.cli import demo_totals
+
+    for line in demo_totals(events, decisions, out / "cases.db"):
+        typer.echo(line, err=True)
     raise typer.Exit(code)
 
 

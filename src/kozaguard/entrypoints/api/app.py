@@ -16,6 +16,7 @@ from kozaguard.entrypoints.api import errors
 from kozaguard.entrypoints.api.auth import require_scope
 from kozaguard.entrypoints.api.bootstrap import api_keys, engine_door, identity_service
 from kozaguard.entrypoints.api.browser import BrowserGuardMiddleware
+from kozaguard.entrypoints.api.cases import router as cases_router
 from kozaguard.entrypoints.api.events import router as events_router
 from kozaguard.entrypoints.api.identity import router as identity_router
 from kozaguard.entrypoints.api.limits import BodyLimitMiddleware, BodyLimits
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(identity_router)
     app.include_router(events_router)
+    app.include_router(cases_router)
     app.include_router(
         phishing_router,
         dependencies=[Depends(require_scope(Scope.PHISHING_CHECK))],

@@ -46,12 +46,18 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     #: API keys: memory or sqlite:PATH; empty follows `store` (memory, or apikeys.sqlite beside db_path).
     api_keys: str = ""
+    #: Cases database: sqlite:PATH or a PostgreSQL URL; empty is cases.sqlite beside db_path.
+    cases_db: str = ""
 
     @property
     def api_key_store(self) -> str:
         if self.api_keys:
             return self.api_keys
         return "memory" if self.store == "memory" else f"sqlite:{self.db_path.with_name('apikeys.sqlite')}"
+
+    @property
+    def cases_store(self) -> str:
+        return self.cases_db or f"sqlite:{self.db_path.with_name('cases.sqlite')}"
 
     @property
     def secure_cookies(self) -> bool:
@@ -96,6 +102,7 @@ class Settings:
             smtp_sender=get("SMTP_SENDER", base.smtp_sender),
             staff_token=get("STAFF_TOKEN", base.staff_token),
             api_keys=get("API_KEYS", base.api_keys),
+            cases_db=get("CASES_DB", base.cases_db),
             max_body_bytes=int(get("MAX_BODY_BYTES", base.max_body_bytes)),
             max_event_bytes=int(get("MAX_EVENT_BYTES", base.max_event_bytes)),
             max_batch_bytes=int(get("MAX_BATCH_BYTES", base.max_batch_bytes)),
