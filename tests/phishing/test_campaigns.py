@@ -115,3 +115,25 @@ def test_cli_bad_memory_file_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["phishing", "check", "https://x.com/", "--memory", str(bad)])
     assert result.exit_code == 2
     assert "memory.json" in result.stderr and "version" in result.stderr
+
+
+def test_the_engine_keeps_the_memory_of_reported_urls_in_its_state():
+    """Reports go through the memory held in the state's watch list: the second reported URL names
+    no brand, but shares the registered domain of the first, and is watched as impersonation."""
+    from kozaguard.adapters.memory import memory_state
+    from kozaguard.engine.detectors.phishing_reported import PhishingReported
+    from kozaguard.engine.engine import Engine
+    from scenarios import history
+    from streams import at, ev
+
+    engine = Engine(memory_state(), [PhishingReported()])
+    first = "https://sbisec-login.zzq9kx.top/"
+    later = "https://x7b2n4.zzq9kx.top/"
+    for e in history():
+        engine.process(e)
+    for day, url in ((2, first), (3, later)):
+        engine.process(ev("customer.report", at(day, 12), account_id="A1", kind="phishing_message", url=url))
+    assert engine.state.watch.get("phishing:x7b2n4.zzq9kx.top")[0][1] == "A1"
+    assert engine.state.watch.get("campaign:domain:zzq9kx.top")[1] == {"sbisec": 2}
+    # On its own the later URL is not impersonation: the state's memory made it so.
+    assert CampaignMemory().check(later).verdict != Verdict.IMPERSONATION

@@ -149,7 +149,7 @@ class CampaignMemory:
         """``(kind, key)`` of the campaign marks in a URL: registered domain, kit template, tokens.
 
         >>> CampaignMemory().keys("https://abc.x7k2.top/page.html?sbisecjapan=login&t=Qa9x8Zr2")
-        [('domain', 'x7k2.top'), ('kit', '/*.html?sbisecjapan=*&t=*'), ('token', 'Qa9x8Zr2')]
+        [('domain', 'x7k2.top'), ('kit', '/page.html?sbisecjapan=*&t=*'), ('token', 'Qa9x8Zr2')]
         """
         try:
             parsed = parse_url(url)

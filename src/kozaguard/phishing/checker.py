@@ -161,6 +161,12 @@ def _head_lost(word: str, target: str, whole: bool) -> bool:
     return OSA.distance(word[: len(word) - len(tail)], target[: len(target) - len(tail)], score_cutoff=2) >= 2
 
 
+@functools.cache
+def _common_folded() -> frozenset[str]:
+    """The ordinary words, folded like hosts are ("like" reads "iike"); built once per process."""
+    return frozenset(skeleton(w) for w in common_words())
+
+
 def _plan(plans: TypoPlans, pair: str, n: int) -> tuple[TypoEntry, ...]:
     """The typo plan (:func:`~kozaguard.phishing.lexicon.typo_plans`) for a word of ``n`` letters
     whose first or last two letters are ``pair``."""
@@ -766,13 +772,8 @@ class Checker:
         for kw in self._suffix_words:
             if word.endswith(kw) and target.endswith(kw):
                 head, brand_head = word[: -len(kw)], target[: -len(kw)]
-                return head != brand_head and len(head) >= 3 and head in self._common_folded
+                return head != brand_head and len(head) >= 3 and head in _common_folded()
         return False
-
-    @functools.cached_property
-    def _common_folded(self) -> frozenset[str]:
-        """The ordinary words, folded like hosts are ("like" reads "iike")."""
-        return frozenset(skeleton(w) for w in self._common)
 
     def _find_typos(self, labels: list[str], reg_idx: int, evidence: dict[str, list[str]]) -> None:
         lex = self.lexicon
