@@ -214,3 +214,66 @@ def official_urls(seed: int = 7) -> list[tuple[str, str]]:
                 out.append((brand.id, f"https://{host}{path}"))
             out.append((brand.id, f"https://{_random_label(rng)}.{brand.domains[0]}/login?next=/"))
     return out
+
+
+def _kit_token(rng: random.Random) -> str:
+    """A kit's random path token: letters and digits mixed, as kits generate them."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        token = "".join(rng.choice(alphabet) for _ in range(rng.randint(5, 8)))
+        if any(c.isdigit() for c in token) and sum(c.isalpha() for c in token) >= 2:
+            return token
+
+
+#: Query names kits use; each kit takes three, in its own order.
+KIT_PARAMS = ["sid", "acct", "lang", "ref", "k", "uid", "tx", "cid", "mode", "page"]
+
+
+def campaign_streams(followers: int = 8, seed: int = 14) -> list[tuple[str, str, str]]:
+    """Campaigns as a feed shows them, in order: one URL that names the brand, then URLs of the same
+    kit that name nothing (random subdomains of its registered domain; its query template on new
+    domains; its random path token on new domains). Streams of different brands are interleaved."""
+    rng = random.Random(seed)
+    streams: list[list[tuple[str, str, str]]] = []
+    for brand in default_registry():
+        token = primary_token(brand)
+        word = rng.choice(WORDS)
+        domain = f"{_random_label(rng)}.{rng.choice(THROWAWAY_TLDS)}"
+        stream = [("campaign_domain", brand.id, f"https://{token}-{word}.{domain}/")]
+        stream += [
+            ("campaign_domain", brand.id, f"https://{_random_label(rng)}.{domain}/") for _ in range(followers)
+        ]
+        streams.append(stream)
+        query = "&".join(f"{name}={{{i}}}" for i, name in enumerate(rng.sample(KIT_PARAMS, 3)))
+
+        def kit_url(host: str, query: str = query) -> str:
+            values = [_kit_token(rng) for _ in range(4)]
+            return f"https://{host}/{_kit_token(rng)}/{_kit_token(rng)}.php?" + query.format(*values)
+
+        first = f"{token}-jp.{_random_label(rng)}.{rng.choice(THROWAWAY_TLDS)}"
+        stream = [("campaign_kit", brand.id, kit_url(first))]
+        stream += [
+            ("campaign_kit", brand.id, kit_url(f"{_random_label(rng)}.{rng.choice(THROWAWAY_TLDS)}"))
+            for _ in range(followers)
+        ]
+        streams.append(stream)
+        path_token = _kit_token(rng)
+        stream = [
+            ("campaign_path_token", brand.id, f"https://{token}.{_random_label(rng)}.top/{path_token}/")
+        ]
+        stream += [
+            (
+                "campaign_path_token",
+                brand.id,
+                f"https://{_random_label(rng)}.{rng.choice(SMS_TLDS)}/{path_token}/",
+            )
+            for _ in range(followers)
+        ]
+        streams.append(stream)
+    out: list[tuple[str, str, str]] = []
+    while streams:
+        stream = rng.choice(streams)
+        out.append(stream.pop(0))
+        if not stream:
+            streams.remove(stream)
+    return out

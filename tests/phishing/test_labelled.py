@@ -10,10 +10,11 @@ from pathlib import Path
 
 import idna
 import pytest
-from labelled import labelled_samples, official_urls
+from labelled import campaign_streams, labelled_samples, official_urls
 
 from kozaguard.phishing import Verdict, default_checker
 from kozaguard.phishing.brands import default_registry
+from kozaguard.phishing.campaigns import CampaignMemory
 
 DATA = Path(__file__).parent / "data"
 FLAGGED = (Verdict.IMPERSONATION, Verdict.SUSPICIOUS)
@@ -125,3 +126,37 @@ def test_official_hosts_are_never_flagged():
         result = checker.check(url)
         assert result.verdict == Verdict.OFFICIAL, url
         assert result.brand == brand
+
+
+@pytest.fixture(scope="module")
+def measured_with_memory():
+    """The labelled set, then the campaign streams, then the benign URLs: one feed through one
+    campaign memory, in that order (benign URLs come after every campaign, so they meet all of it)."""
+    memory = CampaignMemory(default_checker())
+    per_pattern: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for pattern, brand, url in [*labelled_samples(), *campaign_streams()]:
+        result = memory.check(url)
+        row = per_pattern[pattern]
+        row[0] += 1
+        row[1] += (result.brand == brand or not brand) and result.verdict in FLAGGED
+    benign = [memory.check(url).verdict for url in benign_urls()]
+    return per_pattern, len(benign), sum(v in FLAGGED for v in benign), benign.count(Verdict.IMPERSONATION)
+
+
+def test_campaign_memory_recall_and_precision(measured_with_memory, capsys):
+    per_pattern, n_neg, fp_flagged, fp_imp = measured_with_memory
+    total = sum(r[0] for r in per_pattern.values())
+    right = sum(r[1] for r in per_pattern.values())
+    lines = [
+        f"{p:32} {n:5} {k / n:7.3f}" for p, (n, k) in sorted(per_pattern.items()) if p.startswith("camp")
+    ]
+    lines.append(f"{'ALL with campaign memory':32} {total:5} {right / total:7.3f}")
+    lines.append(f"benign URLs after them: {n_neg}, flagged {fp_flagged}, impersonation {fp_imp}")
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
+    assert right / total >= 0.90
+    for pattern in ("campaign_domain", "campaign_kit", "campaign_path_token"):
+        n, k = per_pattern[pattern]
+        assert k / n >= 0.85, pattern
+    assert fp_imp == 0
+    assert fp_flagged / n_neg <= 0.001

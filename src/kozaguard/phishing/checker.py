@@ -34,12 +34,10 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
 from typing import Any
 from urllib.parse import unquote
 
-import msgspec
 from rapidfuzz.distance import OSA
 
 from kozaguard.phishing import reasons as R
@@ -60,46 +58,10 @@ from kozaguard.phishing.lexicon import (
     default_lexicon,
     edits_allowed,
 )
+from kozaguard.phishing.scorer import CheckResult, Verdict, score
 from kozaguard.phishing.url import _FAST_RE as _FAST_URL
 from kozaguard.phishing.url import ParsedUrl, UrlError, parse_url, registered_domain
 from kozaguard.phishing.url import _walk as _psl_walk
-
-
-class Verdict(StrEnum):
-    """What the checker concludes about a URL."""
-
-    OFFICIAL = "official"
-    IMPERSONATION = "impersonation"
-    SUSPICIOUS = "suspicious"
-    UNKNOWN = "unknown"
-
-
-class CheckResult(msgspec.Struct, frozen=True, gc=False):
-    """The outcome for one URL. ``error`` is set (and verdict ``unknown``) when it could not be read.
-
-    A frozen msgspec struct: built in C, since one is made for every URL checked.
-    """
-
-    url: str
-    verdict: Verdict
-    brand: str | None
-    score: float
-    reasons: tuple[str, ...]
-    error: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of a result (``error`` only when there is one)."""
-        out: dict[str, Any] = {
-            "url": self.url,
-            "verdict": str(self.verdict),
-            "brand": self.brand,
-            "score": self.score,
-            "reasons": list(self.reasons),
-        }
-        if self.error is not None:
-            out["error"] = self.error
-        return out
-
 
 #: verdict, brand, score, reasons
 _Outcome = tuple[Verdict, str | None, float, tuple[str, ...]]
@@ -183,20 +145,6 @@ def _looks_random_slow(s: str) -> bool:
     return False
 
 
-def _corroborated(codes: list[str], context: list[str]) -> bool:
-    """True when the brand is named by two different pieces of evidence, or in the host next to a
-    sign of a credential page (a login path or word, a brand query parameter, ``co.jp`` written
-    where it does not belong): a kit's page, not a mention."""
-    if len(codes) >= 2 or (R.BRAND_LOGIN_PATH in codes and R.OFFICIAL_SUFFIX_FRAGMENT in context):
-        return True
-    in_host = any(c not in R.PATH_EVIDENCE for c in codes)
-    if not in_host:
-        return False
-    # A common brand word ("smbc.co.id/login") needs a sign of its own kit, not just a login page.
-    signs = R.LOGIN_SIGNS if codes[0] != R.WEAK_BRAND_TOKEN else R.LOGIN_SIGNS - {R.LOGIN_PATH_WORDS}
-    return any(c in signs for c in context) or any(c in signs for c in codes)
-
-
 #: A path of one short segment and nothing else: the link of an SMS lure (``/xjwyg``, ``/4WzBg4/#/``).
 _SMS_PATH = re.compile(r"/([A-Za-z0-9]{3,12})/?(?:#/?)?")
 _SUFFIX_FRAGMENT = re.compile(r"(?:^|[/.\-_])co[.\-_]?jp(?:$|[/.\-_?#])")
@@ -211,6 +159,12 @@ def _head_lost(word: str, target: str, whole: bool) -> bool:
     if not word.endswith(tail):
         return False
     return OSA.distance(word[: len(word) - len(tail)], target[: len(target) - len(tail)], score_cutoff=2) >= 2
+
+
+@functools.cache
+def _common_folded() -> frozenset[str]:
+    """The ordinary words, folded like hosts are ("like" reads "iike"); built once per process."""
+    return frozenset(skeleton(w) for w in common_words())
 
 
 def _plan(plans: TypoPlans, pair: str, n: int) -> tuple[TypoEntry, ...]:
@@ -339,7 +293,8 @@ class Checker:
                 for brand, codes in found[0].items():
                     evidence.setdefault(brand, []).extend(codes)
                 context.extend(found[1])
-        if len(path) > 3 and (R.CHEAP_TLD in context or R.RANDOM_LABEL in context) and not evidence:
+        # A lure's short random link: on a phishy domain alone, or after a brand in the host, a kit sign.
+        if len(path) > 3 and (evidence or R.CHEAP_TLD in context or R.RANDOM_LABEL in context):
             m = _SMS_PATH.fullmatch(path)
             if m is not None and self._looks_like_token(m.group(1)):
                 context.append(R.SMS_LURE_SHAPE)
@@ -353,33 +308,8 @@ class Checker:
         return not (low in self._common or low in self._keywords or low in _PAGE_WORDS)
 
     # -- scoring -----------------------------------------------------------------------------------
-    @staticmethod
-    def _verdict(url: str, evidence: dict[str, list[str]], context: list[str]) -> CheckResult:
-        weights = R.WEIGHTS
-        brand = None
-        brand_score = 0.0
-        codes: list[str] = []
-        for candidate, found in evidence.items():
-            ranked = sorted(
-                dict.fromkeys(found), key=weights.__getitem__, reverse=True
-            )  # ties keep the order found
-            value = weights[ranked[0]] + 0.2 * sum(weights[c] for c in ranked[1:])
-            if value > brand_score:
-                brand, brand_score, codes = candidate, value, ranked
-        context = list(dict.fromkeys(context))
-        score = brand_score + sum(weights[c] for c in context)
-        if brand is not None and score < R.IMPERSONATION_AT and _corroborated(codes, context):
-            score = R.IMPERSONATION_AT
-        if brand is None:
-            score = min(score, R.IMPERSONATION_AT - 0.01)
-        score = round(min(score, 0.99), 2)
-        if brand is not None and score >= R.IMPERSONATION_AT:
-            verdict = Verdict.IMPERSONATION
-        elif score >= (R.SUSPICIOUS_AT if brand is not None else R.SUSPICIOUS_WITHOUT_BRAND_AT):
-            verdict = Verdict.SUSPICIOUS
-        else:
-            verdict = Verdict.UNKNOWN
-        return CheckResult(url, verdict, brand, score, (*codes, *context))
+    #: The pure scorer (:func:`kozaguard.phishing.scorer.score`).
+    _verdict = staticmethod(score)
 
     # -- host, composed from its parent domain ------------------------------------------------------
     def _compose(self, host: str) -> _HostFindings | None:
@@ -842,13 +772,8 @@ class Checker:
         for kw in self._suffix_words:
             if word.endswith(kw) and target.endswith(kw):
                 head, brand_head = word[: -len(kw)], target[: -len(kw)]
-                return head != brand_head and len(head) >= 3 and head in self._common_folded
+                return head != brand_head and len(head) >= 3 and head in _common_folded()
         return False
-
-    @functools.cached_property
-    def _common_folded(self) -> frozenset[str]:
-        """The ordinary words, folded like hosts are ("like" reads "iike")."""
-        return frozenset(skeleton(w) for w in self._common)
 
     def _find_typos(self, labels: list[str], reg_idx: int, evidence: dict[str, list[str]]) -> None:
         lex = self.lexicon

@@ -17,9 +17,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kozaguard.phishing.checker import Checker, CheckResult, Verdict
+
+if TYPE_CHECKING:
+    from kozaguard.phishing.campaigns import CampaignMemory
 
 
 class FeedError(ValueError):
@@ -99,7 +102,7 @@ class FeedProblem:
 
 def scan_lines(
     lines: Iterable[tuple[int, str]],
-    checker: Checker,
+    checker: Checker | CampaignMemory,
     *,
     min_verdict: Verdict = Verdict.SUSPICIOUS,
 ) -> Iterator[FeedHit | FeedProblem]:

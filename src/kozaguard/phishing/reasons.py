@@ -25,6 +25,15 @@ BRAND_IN_PATH: Final = "brand_in_path"
 BRAND_LOGIN_PATH: Final = "brand_login_path"
 BRAND_QUERY_PARAM: Final = "brand_query_param"
 WEAK_BRAND_LABEL: Final = "weak_brand_label"
+# Brand evidence from campaign memory (see kozaguard.phishing.campaigns).
+CAMPAIGN_DOMAIN: Final = "campaign_domain"
+CAMPAIGN_KIT: Final = "campaign_kit"
+CAMPAIGN_PATH_TOKEN: Final = "campaign_path_token"
+# Brand evidence from a saved page (see kozaguard.phishing.pages).
+PAGE_TITLE_BRAND: Final = "page_title_brand"
+PAGE_LOGO_ALT: Final = "page_logo_alt"
+PAGE_TEXT_BRAND: Final = "page_text_brand"
+PAGE_OFFICIAL_RESOURCES: Final = "page_official_resources"
 
 # Context: where and how the page is hosted.
 ABUSED_HOSTING: Final = "abused_hosting"
@@ -42,6 +51,8 @@ USERINFO_IN_URL: Final = "userinfo_in_url"
 LOGIN_PATH_WORDS: Final = "login_path_words"
 OFFICIAL_SUFFIX_FRAGMENT: Final = "official_suffix_fragment"
 SMS_LURE_SHAPE: Final = "sms_lure_shape"
+PASSWORD_FORM: Final = "password_form"
+FORM_POSTS_ELSEWHERE: Final = "form_posts_elsewhere"
 
 # Official: never flagged.
 OFFICIAL_DOMAIN: Final = "official_domain"
@@ -62,6 +73,13 @@ WEIGHTS: Final[dict[str, float]] = {
     BRAND_LOGIN_PATH: 0.3,
     BRAND_QUERY_PARAM: 0.45,
     WEAK_BRAND_LABEL: 0.4,
+    CAMPAIGN_DOMAIN: 0.6,
+    CAMPAIGN_KIT: 0.6,
+    CAMPAIGN_PATH_TOKEN: 0.5,
+    PAGE_TITLE_BRAND: 0.4,
+    PAGE_LOGO_ALT: 0.4,
+    PAGE_TEXT_BRAND: 0.3,
+    PAGE_OFFICIAL_RESOURCES: 0.3,
     WEAK_BRAND_TOKEN: 0.3,
     DYNAMIC_DNS: 0.25,
     MIXED_SCRIPT: 0.25,
@@ -78,6 +96,8 @@ WEIGHTS: Final[dict[str, float]] = {
     LOGIN_PATH_WORDS: 0.1,
     OFFICIAL_SUFFIX_FRAGMENT: 0.15,
     SMS_LURE_SHAPE: 0.3,
+    PASSWORD_FORM: 0.2,
+    FORM_POSTS_ELSEWHERE: 0.2,
     OFFICIAL_DOMAIN: 0.0,
     BRAND_GROUP_DOMAIN: 0.0,
 }
@@ -99,18 +119,36 @@ BRAND_EVIDENCE: Final = frozenset(
         BRAND_LOGIN_PATH,
         BRAND_QUERY_PARAM,
         WEAK_BRAND_LABEL,
+        CAMPAIGN_DOMAIN,
+        CAMPAIGN_KIT,
+        CAMPAIGN_PATH_TOKEN,
+        PAGE_TITLE_BRAND,
+        PAGE_LOGO_ALT,
+        PAGE_TEXT_BRAND,
+        PAGE_OFFICIAL_RESOURCES,
     }
 )
+
+#: Brand evidence read from a saved page: it makes ``impersonation`` only with a password form.
+PAGE_EVIDENCE: Final = frozenset({PAGE_TITLE_BRAND, PAGE_LOGO_ALT, PAGE_TEXT_BRAND, PAGE_OFFICIAL_RESOURCES})
 
 #: Brand evidence read from the path, query or userinfo (the rest is read from the host).
 PATH_EVIDENCE: Final = frozenset(
     {BRAND_IN_USERINFO, OFFICIAL_HOST_IN_PATH, BRAND_IN_PATH, BRAND_LOGIN_PATH, BRAND_QUERY_PARAM}
+    | PAGE_EVIDENCE
 )
 
 #: Signs of a credential page. A brand named in the host together with any of them, or two
 #: different pieces of brand evidence, make ``impersonation``.
 LOGIN_SIGNS: Final = frozenset(
-    {BRAND_LOGIN_PATH, BRAND_QUERY_PARAM, LOGIN_PATH_WORDS, PHISHING_KEYWORD, OFFICIAL_SUFFIX_FRAGMENT}
+    {
+        BRAND_LOGIN_PATH,
+        BRAND_QUERY_PARAM,
+        LOGIN_PATH_WORDS,
+        PHISHING_KEYWORD,
+        OFFICIAL_SUFFIX_FRAGMENT,
+        SMS_LURE_SHAPE,
+    }
 )
 
 #: Score at or above which a URL naming a brand is ``impersonation``.

@@ -25,7 +25,7 @@ import idna
 
 from kozaguard.phishing.glyphs import ASCII_LOOKALIKES, KEYBOARDS, LATIN_TO_CYRILLIC, lookalikes_of
 from kozaguard.phishing.lexicon import default_signals
-from kozaguard.phishing.url import UrlError, parse_url
+from kozaguard.phishing.url import UrlError, parse_url, public_suffix
 
 FUZZERS = (
     "addition",
@@ -69,6 +69,32 @@ class Variant:
     def to_dict(self) -> dict[str, str]:
         """JSON shape of a variant."""
         return {"fuzzer": self.fuzzer, "domain": self.domain, "unicode": self.unicode}
+
+
+def validate_domain(text: str) -> str:
+    """The domain to fuzz, or ``ValueError`` saying what to pass instead (a URL or a public suffix
+    alone is not fuzzed: the first is not a domain, the second belongs to no one).
+
+    >>> validate_domain("  SBISEC.co.jp ")
+    'sbisec.co.jp'
+    >>> validate_domain("co.jp")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'co.jp' is a public suffix alone: pass a registered domain under it, e.g. example.co.jp
+    """
+    domain = text.strip().lower().rstrip(".")
+    if any(c in domain for c in "/?#@") or domain.startswith(("http:", "https:", "hxxp")):
+        raise ValueError(
+            f"{text!r} is not a URL's place: pass a domain, not a URL (e.g. sbisec.co.jp);"
+            " to check a URL use 'kozaguard phishing check URL'"
+        )
+    if not domain:
+        raise ValueError("empty domain: pass a domain, e.g. sbisec.co.jp")
+    if public_suffix(domain) == domain:
+        raise ValueError(
+            f"{text!r} is a public suffix alone: pass a registered domain under it, e.g. example.{domain}"
+        )
+    return domain
 
 
 def split_domain(domain: str) -> tuple[str, str, str]:

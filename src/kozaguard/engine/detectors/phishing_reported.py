@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 from kozaguard.engine.detector import Context, Detector
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import CustomerReport, Event, Login
-from kozaguard.phishing import Verdict, check_url
+from kozaguard.phishing import Verdict
+from kozaguard.phishing.campaigns import CampaignMemory
 
 _KINDS = ("phishing_message", "unsolicited_code", "unrecognized_login", "phishing_site")
 
@@ -48,7 +49,8 @@ class PhishingReported(Detector):
         assert isinstance(event, CustomerReport) and ctx is not None
         if not event.url:
             return
-        result = check_url(event.url)
+        # Reported URLs form a stream: the campaign memory lives in the state's watch list.
+        result = CampaignMemory(store=ctx.state.watch).check(event.url)
         if result.verdict == Verdict.IMPERSONATION:
             ctx.account.reports["phishing_site"] = ctx.now
             ctx.state.accounts.put(ctx.account.account_id, ctx.account)
