@@ -221,7 +221,10 @@ class IdentityService:
         session, customer = self._session_customer(token)
         self._require_step_up(session, Action.PASSWORD_CHANGE)
         passwords.check_strength(new_password, user_inputs=(customer.login_id, customer.email))
-        self.store.save_customer(replace(customer, password_hash=self.passwords.hash(new_password)))
+        hashed = self.passwords.hash(new_password)
+        with self.store.transaction():
+            self.store.save_customer(replace(self._customer(customer.customer_id), password_hash=hashed))
+            self.store.revoke_sessions(customer.customer_id, keep=session.token_hash)
 
     def enrolled(self, customer: Customer) -> list[Factor]:
         """Factors the customer can use now, as named in the event contract."""
@@ -361,30 +364,33 @@ class IdentityService:
     ) -> LoginDecision:
         """Second step: pass one accepted factor (or a recovery code) to get a session."""
         now = self.clock()
-        t = self._ticket(ticket)
-        customer = self._customer(t.customer_id)
-        state = self._lock_state(customer, now)
-        if not lock.admits(state, t.context.device_id, self._own_device(customer.customer_id, t.context)):
-            return LoginDecision("lock", ("account_locked",))
-        if method != RECOVERY and method not in t.accepted:
-            raise self._wrong_method(method, t.accepted)
-        try:
-            factor = self._pass_factor(customer, method, "login", code, credential, challenge_id, now)
-        except FactorRejected as exc:
-            self._record(customer, t.context, "factor_bad", now, factor=method)
-            decision = self._failure(customer, now, exc.code)
-            if decision.decision == "lock":
-                raise AccountLocked(
-                    "Too many failed attempts: the account is locked.",
-                    message_ja="認証に続けて失敗したため、ログインをロックしました。",
-                    field="code",
-                    fix="Unlock with a recovery code or call customer support.",
-                ) from exc
-            exc.details["attempts_left"] = decision.attempts_left
-            raise
-        self.store.delete_ticket(t.ticket_hash)
-        token = self._open_session(customer, t.context, factor, now, new_device=t.new_device)
-        return LoginDecision("allow", (*t.reasons, f"passed_{method}"), session=token)
+        rejected: FactorRejected | None = None
+        with self.store.transaction():  # the ticket, the factor's state, the lock and the session: one step
+            t = self._ticket(ticket)
+            customer = self._customer(t.customer_id)
+            state = self._lock_state(customer, now)
+            if not lock.admits(state, t.context.device_id, self._own_device(customer.customer_id, t.context)):
+                return LoginDecision("lock", ("account_locked",))
+            if method != RECOVERY and method not in t.accepted:
+                raise self._wrong_method(method, t.accepted)
+            try:
+                factor = self._pass_factor(customer, method, "login", code, credential, challenge_id, now)
+            except FactorRejected as exc:
+                self._record(customer, t.context, "factor_bad", now, factor=method)
+                rejected = exc
+                decision = self._failure(customer, now, exc.code, t.context.device_id)
+            else:
+                self.store.delete_ticket(t.ticket_hash)
+                token = self._open_session(customer, t.context, factor, now, new_device=t.new_device)
+                return LoginDecision("allow", (*t.reasons, f"passed_{method}"), session=token)
+        if decision.decision == "lock":
+            raise AccountLocked(
+                "Too many failed attempts: the account is locked.",
+                message_ja="認証に続けて失敗したため、ログインをロックしました。",
+                field="code",
+                fix="Unlock with a recovery code or call customer support.",
+            ) from rejected
+        raise rejected
 
     def login_with_passkey(self, challenge_id: str, credential: dict, context: LoginContext) -> LoginDecision:
         """Usernameless login: a passkey with user verification is phishing-resistant MFA alone."""
@@ -413,12 +419,17 @@ class IdentityService:
         if self.rate_limiter.hit(context.ip, f"unlock:{login_id}"):
             raise RateLimited("Too many attempts.", message_ja="試行回数が多すぎます。", fix="Wait a minute.")
         customer = self.store.find_customer(login_id)
-        burned = (
-            None
-            if customer is None
-            else recovery.burn(self.store.get_recovery_codes(customer.customer_id), code, now)
-        )
-        if customer is None or burned is None:
+        with self.store.transaction():  # the code is burned once: one unlock per code
+            burned = (
+                None
+                if customer is None
+                else recovery.burn(self.store.get_recovery_codes(customer.customer_id), code, now)
+            )
+            if burned is not None:
+                self.store.save_recovery_codes(customer.customer_id, burned)
+                self._unlock(customer, lock.UnlockRoute.RECOVERY_CODE, now)
+                return
+        if True:
             raise FactorRejected(
                 "Login ID or recovery code is wrong.",
                 message_ja="ログインIDまたはリカバリーコードが正しくありません。",
@@ -426,8 +437,6 @@ class IdentityService:
                 fix="Type one unused recovery code exactly as printed; or call customer support.",
                 code="recovery_code_invalid",
             )
-        self.store.save_recovery_codes(customer.customer_id, burned)
-        self._unlock(customer, lock.UnlockRoute.RECOVERY_CODE, now)
 
     def staff_unlock(self, customer_id: str, via: lock.UnlockRoute = lock.UnlockRoute.STAFF) -> None:
         """Unlock after staff verified the customer (phone call, ID documents)."""
@@ -519,16 +528,17 @@ class IdentityService:
 
     def confirm_totp(self, token: str, code: str) -> None:
         _, customer = self._session_customer(token)
-        enrolment = self.store.get_totp(customer.customer_id)
-        if enrolment is None:
-            raise NotFound(
-                "No authenticator app enrolment in progress.",
-                message_ja="認証アプリの登録を開始してください。",
-                field="code",
-                fix="Call POST /identity/totp/enrol first and scan the QR code.",
-            )
-        step = otp.verify(enrolment, code, self.clock().timestamp())
-        self.store.save_totp(customer.customer_id, replace(enrolment, confirmed=True, last_step=step))
+        with self.store.transaction():
+            enrolment = self.store.get_totp(customer.customer_id)
+            if enrolment is None:
+                raise NotFound(
+                    "No authenticator app enrolment in progress.",
+                    message_ja="認証アプリの登録を開始してください。",
+                    field="code",
+                    fix="Call POST /identity/totp/enrol first and scan the QR code.",
+                )
+            step = otp.verify(enrolment, code, self.clock().timestamp())
+            self.store.save_totp(customer.customer_id, replace(enrolment, confirmed=True, last_step=step))
         self._notify_factor(customer, "totp", "added")
 
     def remove_totp(self, token: str) -> None:
@@ -545,8 +555,16 @@ class IdentityService:
 
     def confirm_sms(self, token: str, code: str) -> None:
         _, customer = self._session_customer(token)
-        self._check_code(customer, "enrol_sms", code, self.clock())
-        self.store.save_customer(replace(customer, sms_enabled=True))
+        with self.store.transaction():
+            try:
+                self._check_code(customer, "enrol_sms", code, self.clock())
+            except FactorRejected as exc:
+                rejected = exc
+            else:
+                self.store.save_customer(replace(self._customer(customer.customer_id), sms_enabled=True))
+                rejected = None
+        if rejected is not None:
+            raise rejected
         self._notify_factor(customer, "sms", "added")
 
     # ----- passkeys ---------------------------------------------------------------------------
@@ -654,17 +672,21 @@ class IdentityService:
         requirement = step_up.required_factor(action, self.enrolled(customer))
         if method not in requirement.accepted:
             raise self._wrong_method(method, requirement.accepted)
-        try:
-            factor = self._pass_factor(
-                customer, method, f"stepup:{action}", code, credential, challenge_id, now
-            )
-        except FactorRejected:
-            self._failure(customer, now, "step_up_failed")
-            raise
-        until = now + self.settings.step_up_ttl
-        grants = {**session.stepped_up, str(action): (factor, until)}
-        self.store.save_session(replace(session, stepped_up=grants))
-        return until
+        with self.store.transaction():
+            try:
+                factor = self._pass_factor(
+                    customer, method, f"stepup:{action}", code, credential, challenge_id, now
+                )
+            except FactorRejected as exc:
+                rejected = exc
+                self._failure(customer, now, "step_up_failed", session.context.device_id)
+            else:
+                until = now + self.settings.step_up_ttl
+                session = self.session(token)  # re-read inside: another grant may have landed meanwhile
+                grants = {**session.stepped_up, str(action): (factor, until)}
+                self.store.save_session(replace(session, stepped_up=grants))
+                return until
+        raise rejected
 
     def authorize(self, token: str, action: Action) -> step_up.ActionDecision:
         """allow / challenge / hold for an action, from step-up grants and the cooling-off."""
@@ -734,12 +756,16 @@ class IdentityService:
     def _failure(
         self, customer: Customer, now: datetime, reason: str, device_id: str | None = None
     ) -> LoginDecision:
-        """Count one authentication failure against the account; lock and notify at the threshold."""
-        state = self._lock_state(customer, now)
-        if state.locked:
-            return LoginDecision("lock", (reason, "account_locked"), attempts_left=0)
-        new = lock.record_failure(state, self.lock_policy, epoch(now), device_id)
-        self.store.save_lockout(customer.customer_id, new)
+        """Count one authentication failure against the account; lock, end its sessions and notify at
+        the threshold (one transaction: parallel failures are each counted once)."""
+        with self.store.transaction():
+            state = self._lock_state(customer, now)
+            if state.locked:
+                return LoginDecision("lock", (reason, "account_locked"), attempts_left=0)
+            new = lock.record_failure(state, self.lock_policy, epoch(now), device_id)
+            self.store.save_lockout(customer.customer_id, new)
+            if new.locked:
+                self.store.revoke_sessions(customer.customer_id)
         if new.locked:
             self._send(notices.account_locked(now, new.failures), "email", customer.email)
             return LoginDecision("lock", (reason, "too_many_failures"), attempts_left=0)
@@ -772,12 +798,26 @@ class IdentityService:
         self, customer: Customer, ctx: LoginContext, factor: Factor | None, now: datetime, *, new_device: bool
     ) -> str:
         token = secrets.token_urlsafe(32)
-        self.store.save_session(
-            Session(
-                _hash_token(token), customer.customer_id, now, now + self.settings.session_ttl, ctx, factor
+        with self.store.transaction():  # no session for an account a parallel failure has just locked
+            state = self._lock_state(customer, now)
+            if not lock.admits(state, ctx.device_id, self._own_device(customer.customer_id, ctx)):
+                raise AccountLocked(
+                    "The account is locked.",
+                    message_ja="ログインはロックされています。",
+                    field="login_id",
+                    fix="Unlock with a recovery code or call customer support.",
+                )
+            self.store.save_session(
+                Session(
+                    _hash_token(token),
+                    customer.customer_id,
+                    now,
+                    now + self.settings.session_ttl,
+                    ctx,
+                    factor,
+                )
             )
-        )
-        self.store.save_lockout(customer.customer_id, lock.record_success(self._lock_state(customer, now)))
+            self.store.save_lockout(customer.customer_id, lock.record_success(state))
         description = describe_device(ctx.user_agent)
         self._record(customer, ctx, "success", now, factor=factor, new_device=new_device)
         if ctx.device_id:
