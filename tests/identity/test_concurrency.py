@@ -14,6 +14,7 @@ from dataclasses import replace
 import pytest
 
 from kozaguard.account_security.lock import LockPolicy
+from kozaguard.account_security.step_up import Action
 from kozaguard.identity import otp
 from kozaguard.identity.errors import IdentityError
 from kozaguard.identity.models import LoginContext
@@ -46,13 +47,24 @@ def sqlite_service(tmp_path, notifier, settings, clock):
     store = SqliteIdentityStore(tmp_path / "identity.sqlite")
     roomy = replace(
         settings,
-        rate_limits=RateLimitPolicy(per_ip="1000/minute", per_account="1000/minute"),
+        rate_limits=RateLimitPolicy(
+            per_ip="1000/minute", per_account="1000/minute", per_block="1000/minute", unlocks="1000/hour"
+        ),
         lock=LockPolicy(max_failures=100),
     )
     svc = IdentityService(store, notifier, roomy, clock=clock)
     svc.register("taro", PASSWORD, "taro@example.jp", "090-1234-5678", "山田太郎")
     yield svc
     store.close()
+
+
+@pytest.fixture
+def prove_with(last_code):
+    def run(svc, token):
+        svc.begin_step_up(token, Action.FACTOR_ENROLMENT)
+        svc.verify_step_up(token, Action.FACTOR_ENROLMENT, "email_otp", code=last_code())
+
+    return run
 
 
 def session(svc, last_code) -> str:
@@ -64,9 +76,10 @@ def cid(svc) -> str:
     return svc.store.find_customer("taro").customer_id
 
 
-def test_one_totp_code_opens_one_session(sqlite_service, last_code, clock):
+def test_one_totp_code_opens_one_session(sqlite_service, last_code, clock, prove_with):
     svc = sqlite_service
     token = session(svc, last_code)
+    prove_with(svc, token)
     p = svc.begin_totp(token)
     svc.confirm_totp(token, otp.code_at(p.secret, clock().timestamp()))
     clock.advance(seconds=30)
@@ -89,9 +102,11 @@ def test_a_code_with_three_tries_takes_three_guesses(sqlite_service):
     assert svc.store.get_lockout(cid(svc)).failures == N
 
 
-def test_a_recovery_code_unlocks_once(sqlite_service, last_code):
+def test_a_recovery_code_unlocks_once(sqlite_service, last_code, prove_with):
     svc = sqlite_service
-    codes = svc.generate_recovery_codes(session(svc, last_code))
+    token = session(svc, last_code)
+    prove_with(svc, token)
+    codes = svc.generate_recovery_codes(token)
     results = parallel(lambda _: svc.unlock_with_recovery_code("taro", codes[0], HOME), range(N))
     assert results.count(None) == 1 and results.count("recovery_code_invalid") == N - 1
     assert svc.recovery_codes_left(session(svc, last_code)) == 9

@@ -9,6 +9,7 @@ import pytest
 from kozaguard.account_security.lock import LockPolicy, LockStatus, UnlockRoute
 from kozaguard.identity.errors import AccountLocked, Conflict, FactorRejected
 from kozaguard.identity.models import LoginContext
+from kozaguard.identity.ratelimit import LoginRateLimiter, RateLimitPolicy
 from kozaguard.identity.service import IdentityService
 
 PASSWORD = "kumo-hashiru-7-sakana"
@@ -78,6 +79,7 @@ def test_wrong_code_reports_code_attempts_left(service, customer, ctx):
 
 
 def test_unlock_with_recovery_code_burns_it(service, login, ctx):
+    service.rate_limiter = LoginRateLimiter(RateLimitPolicy(per_account="100/minute"))
     codes = service.generate_recovery_codes(login())
     for _ in range(5):
         service.login("taro", "wrong-password", STRANGER)

@@ -30,7 +30,9 @@ def served(tmp_path, serving, free_port):
         identity=IdentitySettings(
             argon2=Argon2Parameters(1, 1024, 1),
             origins=(f"http://localhost:{port}",),
-            rate_limits=RateLimitPolicy(per_ip="1000/minute", per_account="1000/minute"),
+            rate_limits=RateLimitPolicy(
+                per_ip="1000/minute", per_account="1000/minute", per_block="1000/minute"
+            ),
             lock=LockPolicy(max_failures=100),
         ),
         db_path=tmp_path / "identity.sqlite",
@@ -59,7 +61,7 @@ def parallel(fn, args) -> list:
 
 
 def logged_in(app, url) -> httpx.Client:
-    client = httpx.Client(base_url=url, headers={"X-Device-Id": "dev-home"})
+    client = httpx.Client(base_url=url, headers={"X-Device-Id": "dev-home"}, timeout=120)
     r = client.post(
         "/identity/customers",
         json={"login_id": "taro", "password": PASSWORD, "email": "taro@example.jp", "phone": "090-1234-5678"},
@@ -74,7 +76,9 @@ def logged_in(app, url) -> httpx.Client:
 
 
 def verify(url: str, ticket: str, method: str, code: str) -> str:
-    r = httpx.post(f"{url}/identity/login/verify", json={"ticket": ticket, "method": method, "code": code})
+    r = httpx.post(
+        f"{url}/identity/login/verify", json={"ticket": ticket, "method": method, "code": code}, timeout=120
+    )
     body = r.json()
     return body.get("decision") or body["error"]
 
@@ -82,6 +86,9 @@ def verify(url: str, ticket: str, method: str, code: str) -> str:
 def test_one_totp_code_in_parallel_opens_one_session(served):
     app, url = served
     client = logged_in(app, url)
+    client.post("/identity/step-up", json={"action": "factor_enrolment"})
+    step = {"action": "factor_enrolment", "method": "email_otp", "code": last_code(app)}
+    assert client.post("/identity/step-up/verify", json=step).status_code == 200
     secret = client.post("/identity/totp/enrol").json()["secret"]
     now = app.state.identity.clock().timestamp()
     assert (

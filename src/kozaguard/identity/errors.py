@@ -52,8 +52,19 @@ class AccountLocked(IdentityError):
 
 
 class RateLimited(IdentityError):
+    """Too many tries; `details["retry_after"]` (seconds) becomes the `Retry-After` header."""
+
     code = "rate_limited"
     status = 429
+
+    @classmethod
+    def wait(cls, retry_after: int, what: str) -> RateLimited:
+        return cls(
+            f"Too many {what}: try again in {retry_after} s.",
+            message_ja=f"試行回数が多すぎます。{retry_after}秒後にもう一度お試しください。",
+            fix=f"Wait {retry_after} seconds (Retry-After) before trying again.",
+            details={"retry_after": retry_after},
+        )
 
 
 class FactorRejected(IdentityError):

@@ -25,7 +25,6 @@ from webauthn.helpers import (
     parse_authentication_credential_json,
     parse_authenticator_data,
 )
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -58,6 +57,8 @@ class Passkey:
     last_used_at: datetime | None = None
     backed_up: bool = False
     transports: tuple[str, ...] = ()
+    #: Added on a risky session: cannot pass a withdrawal step-up before this time.
+    probation_until: datetime | None = None
 
     @property
     def id(self) -> str:
@@ -115,7 +116,7 @@ def verify_registration(rp: RelyingParty, credential: dict[str, Any] | str, chal
             expected_origin=list(rp.origins),
             require_user_verification=True,
         )
-    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as exc:
+    except Exception as exc:  # py_webauthn raises many kinds on malformed answers: all are a refusal
         raise _rejected(exc) from exc
     return Verified(v.credential_id, v.credential_public_key, v.sign_count, v.credential_backed_up)
 
@@ -171,7 +172,7 @@ def verify_authentication(
             credential_current_sign_count=passkey.sign_count,
             require_user_verification=True,
         )
-    except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as exc:
+    except Exception as exc:
         raise _rejected(exc) from exc
     return Verified(v.credential_id, passkey.public_key, v.new_sign_count, v.credential_backed_up)
 

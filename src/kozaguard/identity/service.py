@@ -247,10 +247,10 @@ class IdentityService:
         customer = self.store.find_customer(login_id)
         # the customer's own device has a budget of its own: strangers cannot use it up
         own = customer is not None and self._own_device(customer.customer_id, context)
-        limited = self.rate_limiter.hit(context.ip, f"{login_id}:{context.device_id if own else '*'}")
-        if limited:
-            return LoginDecision("deny", (f"rate_limited_{limited}",))
         source = self.source_of(context.ip)
+        limited = self.rate_limiter.login(source, f"{login_id}:{context.device_id if own else '*'}")
+        if limited:
+            raise RateLimited.wait(limited.retry_after, f"login attempts (per {limited.which})")
         if customer is None:
             self.passwords.verify(self._dummy(), password)  # same time as a real check
             self._stuffing_failure(source, f"unknown:{login_id}", now)
@@ -282,7 +282,8 @@ class IdentityService:
         if account_risk >= 1.0 and not source_risk.is_stuffing:
             reasons.append("account_targeted_by_stuffing")
         risk = max(source_risk.score, account_risk)
-        verdict = self._engine_login(cid, context, True, now)
+        engine_session = uuid.uuid4().hex
+        verdict = self._engine_login(cid, context, True, now, engine_session)
         if verdict is not None:
             reasons += [r for r in verdict.reasons if r not in reasons]
             risk = max(risk, verdict.score)
@@ -296,7 +297,9 @@ class IdentityService:
             verdict is not None and verdict.decision == "allow" and not source_risk.reasons
         )
         if not self.settings.mfa_at_login and calm:
-            token = self._open_session(customer, context, None, now, new_device=False)
+            token = self._open_session(
+                customer, context, None, now, new_device=False, risk=risk, engine_session=engine_session
+            )
             return LoginDecision("allow", ("known_device",), session=token, risk=risk)
 
         reasons.append(requirement.reason)
@@ -311,6 +314,8 @@ class IdentityService:
                 requirement.accepted,
                 tuple(reasons),
                 new_device,
+                risk,
+                engine_session,
             )
         )
         sent_to = None
@@ -327,16 +332,66 @@ class IdentityService:
             code_sent_to=sent_to,
         )
 
-    def _engine_login(self, cid: str, context: LoginContext, ok: bool, now: datetime):
+    def _engine_login(
+        self, cid: str, context: LoginContext, ok: bool, now: datetime, engine_session: str = ""
+    ):
         """The detection engine's view of this password check (None when no engine is attached)."""
         if self.risk_engine is None:
             return None
         try:
             return self.risk_engine.login(
-                cid, f"pending-{uuid.uuid4().hex}", context.ip, context.user_agent, context.device_id, ok, now
+                cid,
+                engine_session or f"pending-{uuid.uuid4().hex}",
+                context.ip,
+                context.user_agent,
+                context.device_id,
+                ok,
+                now,
             )
         except InvalidLine:  # no usable client address (a test client): nothing to place on a network
             return None
+
+    def _engine_factor(self, session: Session, factor: Factor, change: str):
+        """The engine's decision on a factor change made on `session`, as an `auth.factor` event."""
+        if self.risk_engine is None:
+            return None
+        ctx = session.context
+        event = {
+            "type": "auth.factor",
+            "event_id": f"factor-{uuid.uuid4().hex}",
+            "ts": self.clock().isoformat(),
+            "account_id": session.customer_id,
+            "session_id": session.engine_session or f"identity-{session.token_hash[:16]}",
+            "ip": ctx.ip,
+            "user_agent": ctx.user_agent,
+            "device_id": ctx.device_id,
+            "channel": "web",
+            "factor": str(factor),
+            "action": change,
+        }
+        try:
+            return self.risk_engine.decide_raw(msgspec.json.encode(event))
+        except InvalidLine:
+            return None
+
+    def _enrolment_checked(self, session: Session, factor: Factor) -> bool:
+        """Let the engine judge a new factor (refused on deny/lock); True when it must wait a probation.
+
+        A factor added on a risky session (the login's risk, or the engine holding the change) cannot
+        pass a withdrawal step-up until the probation ends.
+        """
+        verdict = self._engine_factor(session, factor, "enrolled")
+        if verdict is not None and verdict.decision in ("deny", "lock"):
+            raise FactorRejected(
+                "A new factor cannot be added from this session.",
+                message_ja="このセッションからは認証手段を追加できません。お客様サポートにお問い合わせください。",
+                field="session",
+                fix="Log in again from a device you use, or call customer support.",
+                code="factor_enrolment_refused",
+                status=403,
+            )
+        held = verdict is not None and verdict.decision == "hold"
+        return held or session.risk >= self.settings.risky_session
 
     def send_login_code(self, ticket: str, method: Factor) -> str:
         """(Re)send a login code by `sms` or `email_otp`; returns the masked contact."""
@@ -381,7 +436,15 @@ class IdentityService:
                 decision = self._failure(customer, now, exc.code, t.context.device_id)
             else:
                 self.store.delete_ticket(t.ticket_hash)
-                token = self._open_session(customer, t.context, factor, now, new_device=t.new_device)
+                token = self._open_session(
+                    customer,
+                    t.context,
+                    factor,
+                    now,
+                    new_device=t.new_device,
+                    risk=t.risk,
+                    engine_session=t.engine_session,
+                )
                 return LoginDecision("allow", (*t.reasons, f"passed_{method}"), session=token)
         if decision.decision == "lock":
             raise AccountLocked(
@@ -395,11 +458,11 @@ class IdentityService:
     def login_with_passkey(self, challenge_id: str, credential: dict, context: LoginContext) -> LoginDecision:
         """Usernameless login: a passkey with user verification is phishing-resistant MFA alone."""
         now = self.clock()
-        limited = self.rate_limiter.hit(context.ip, "passkey")
-        if limited:
-            return LoginDecision("deny", (f"rate_limited_{limited}",))
+        self._limit("passkey_per_ip", context.ip, "passkey logins from this address")
+        credential_id = passkeys.credential_id_of(credential)
+        self._limit("passkey_per_credential", credential_id.hex(), "passkey logins with this passkey")
         challenge = self._pop_challenge(challenge_id, "login")
-        pk = self.store.get_passkey(passkeys.credential_id_of(credential))
+        pk = self.store.get_passkey(credential_id)
         if pk is None or (challenge.customer_id and pk.customer_id != challenge.customer_id):
             raise self._passkey_unknown()
         customer = self._customer(pk.customer_id)
@@ -416,8 +479,8 @@ class IdentityService:
     def unlock_with_recovery_code(self, login_id: str, code: str, context: LoginContext) -> None:
         """A locked customer proves themselves with a recovery code (burned) and is unlocked."""
         now = self.clock()
-        if self.rate_limiter.hit(context.ip, f"unlock:{login_id}"):
-            raise RateLimited("Too many attempts.", message_ja="試行回数が多すぎます。", fix="Wait a minute.")
+        self._limit("per_ip", context.ip, "attempts from this address")
+        self._limit("unlocks", login_id, "unlock attempts")
         customer = self.store.find_customer(login_id)
         with self.store.transaction():  # the code is burned once: one unlock per code
             burned = (
@@ -510,8 +573,9 @@ class IdentityService:
 
     # ----- TOTP -------------------------------------------------------------------------------
     def begin_totp(self, token: str) -> TotpProvisioning:
-        """A new secret with its otpauth URI and QR code; active after `confirm_totp`."""
-        _, customer = self._session_customer(token)
+        """A new secret with its otpauth URI and QR code; active after `confirm_totp` (step-up first)."""
+        session, customer = self._session_customer(token)
+        self._require_step_up(session, Action.FACTOR_ENROLMENT)
         current = self.store.get_totp(customer.customer_id)
         if current and current.confirmed:
             raise Conflict(
@@ -527,7 +591,9 @@ class IdentityService:
         return TotpProvisioning(secret, uri, otp.qr_svg(uri))
 
     def confirm_totp(self, token: str, code: str) -> None:
-        _, customer = self._session_customer(token)
+        session, customer = self._session_customer(token)
+        self._require_step_up(session, Action.FACTOR_ENROLMENT)
+        self._enrolment_checked(session, Factor.TOTP)
         with self.store.transaction():
             enrolment = self.store.get_totp(customer.customer_id)
             if enrolment is None:
@@ -539,6 +605,7 @@ class IdentityService:
                 )
             step = otp.verify(enrolment, code, self.clock().timestamp())
             self.store.save_totp(customer.customer_id, replace(enrolment, confirmed=True, last_step=step))
+            self._consume_grant(self.session(token), Action.FACTOR_ENROLMENT)
         self._notify_factor(customer, "totp", "added")
 
     def remove_totp(self, token: str) -> None:
@@ -549,12 +616,15 @@ class IdentityService:
 
     # ----- SMS / e-mail codes -----------------------------------------------------------------
     def begin_sms(self, token: str) -> str:
-        """Send a code to the registered phone; `confirm_sms` turns SMS authentication on."""
-        _, customer = self._session_customer(token)
+        """Send a code to the registered phone; `confirm_sms` turns SMS authentication on (step-up first)."""
+        session, customer = self._session_customer(token)
+        self._require_step_up(session, Action.FACTOR_ENROLMENT)
         return self._send_code(customer, Factor.SMS, "enrol_sms", self.clock())
 
     def confirm_sms(self, token: str, code: str) -> None:
-        _, customer = self._session_customer(token)
+        session, customer = self._session_customer(token)
+        self._require_step_up(session, Action.FACTOR_ENROLMENT)
+        self._enrolment_checked(session, Factor.SMS)
         with self.store.transaction():
             try:
                 self._check_code(customer, "enrol_sms", code, self.clock())
@@ -562,6 +632,7 @@ class IdentityService:
                 rejected = exc
             else:
                 self.store.save_customer(replace(self._customer(customer.customer_id), sms_enabled=True))
+                self._consume_grant(self.session(token), Action.FACTOR_ENROLMENT)
                 rejected = None
         if rejected is not None:
             raise rejected
@@ -569,7 +640,8 @@ class IdentityService:
 
     # ----- passkeys ---------------------------------------------------------------------------
     def passkey_registration_options(self, token: str) -> tuple[str, dict]:
-        _, customer = self._session_customer(token)
+        session, customer = self._session_customer(token)
+        self._require_step_up(session, Action.FACTOR_ENROLMENT)
         options, challenge = passkeys.registration_options(
             self.rp,
             user_handle=customer.user_handle,
@@ -582,9 +654,12 @@ class IdentityService:
     def register_passkey(
         self, token: str, challenge_id: str, credential: dict, name: str = ""
     ) -> passkeys.Passkey:
-        _, customer = self._session_customer(token)
+        session, customer = self._session_customer(token)
+        self._require_step_up(session, Action.FACTOR_ENROLMENT)
         challenge = self._pop_challenge(challenge_id, "register", customer.customer_id)
         v = passkeys.verify_registration(self.rp, credential, challenge.challenge)
+        risky = self._enrolment_checked(session, Factor.PASSKEY)
+        now = self.clock()
         if self.store.get_passkey(v.credential_id) is not None:
             raise Conflict(
                 "This passkey is already registered.",
@@ -600,11 +675,14 @@ class IdentityService:
             v.public_key,
             v.sign_count,
             (name or "パスキー")[:40],
-            self.clock(),
+            now,
             backed_up=v.backed_up,
             transports=transports,
+            probation_until=now + self.settings.factor_probation if risky else None,
         )
-        self.store.save_passkey(pk)
+        with self.store.transaction():
+            self.store.save_passkey(pk)
+            self._consume_grant(self.session(token), Action.FACTOR_ENROLMENT)
         self._notify_factor(customer, "passkey", "added")
         return pk
 
@@ -628,12 +706,13 @@ class IdentityService:
 
     # ----- recovery codes ---------------------------------------------------------------------
     def generate_recovery_codes(self, token: str) -> list[str]:
-        """Ten new codes, shown once; replacing existing codes needs a step-up."""
+        """Ten new codes, shown once; needs a step-up with the strongest factor (they unlock and log in)."""
         session, customer = self._session_customer(token)
-        if recovery.remaining(self.store.get_recovery_codes(customer.customer_id)):
-            self._require_step_up(session, Action.RECOVERY_CODES)
+        self._require_step_up(session, Action.FACTOR_ENROLMENT)
         plain, stored = recovery.generate()
-        self.store.save_recovery_codes(customer.customer_id, stored)
+        with self.store.transaction():
+            self.store.save_recovery_codes(customer.customer_id, stored)
+            self._consume_grant(self.session(token), Action.FACTOR_ENROLMENT)
         self._notify_factor(customer, "recovery_codes", "added")
         return plain
 
@@ -644,6 +723,7 @@ class IdentityService:
     def begin_step_up(self, token: str, action: Action) -> StepUpChallenge:
         """Tell what `action` needs and start it: passkey options, or a code sent."""
         _, customer = self._session_customer(token)
+        self._limit("step_ups", customer.customer_id, "step-ups")
         requirement = step_up.required_factor(action, self.enrolled(customer))
         now = self.clock()
         if requirement.strongest is Factor.PASSKEY:
@@ -655,6 +735,12 @@ class IdentityService:
             sent = self._send_code(customer, requirement.strongest, f"stepup:{action}", now)
             return StepUpChallenge(requirement, code_sent_to=sent)
         return StepUpChallenge(requirement)
+
+    def begin_step_up_method(self, token: str, action: Action) -> str:
+        """The code method a step-up for `action` takes (the strongest accepted one-time code)."""
+        _, customer = self._session_customer(token)
+        accepted = step_up.required_factor(action, self.enrolled(customer)).accepted
+        return str(next((f for f in accepted if f is not Factor.PASSKEY), accepted[0]))
 
     def verify_step_up(
         self,
@@ -795,7 +881,15 @@ class IdentityService:
         )
 
     def _open_session(
-        self, customer: Customer, ctx: LoginContext, factor: Factor | None, now: datetime, *, new_device: bool
+        self,
+        customer: Customer,
+        ctx: LoginContext,
+        factor: Factor | None,
+        now: datetime,
+        *,
+        new_device: bool,
+        risk: float = 0.0,
+        engine_session: str = "",
     ) -> str:
         token = secrets.token_urlsafe(32)
         with self.store.transaction():  # no session for an account a parallel failure has just locked
@@ -815,6 +909,8 @@ class IdentityService:
                     now + self.settings.session_ttl,
                     ctx,
                     factor,
+                    risk=risk,
+                    engine_session=engine_session,
                 )
             )
             self.store.save_lockout(customer.customer_id, lock.record_success(state))
@@ -853,6 +949,16 @@ class IdentityService:
             if pk is None or pk.customer_id != customer.customer_id:
                 raise self._passkey_unknown()
             self._verify_passkey(pk, credential, challenge, now)
+            bars = {f"stepup:{a}" for a in step_up.PROBATION_BARS}
+            if purpose in bars and pk.probation_until is not None and now < pk.probation_until:
+                raise FactorRejected(
+                    "This passkey was added on a risky session and cannot approve withdrawals yet.",
+                    message_ja="このパスキーは登録直後のため、出金の承認にはまだ使えません。",
+                    field="credential",
+                    fix=f"Use it for withdrawals after {pk.probation_until.isoformat()}, or another passkey.",
+                    code="passkey_on_probation",
+                    details={"until": pk.probation_until.isoformat()},
+                )
             return Factor.PASSKEY
         if code is None:
             raise self._missing("code", "Send the code in the 'code' field.")
@@ -880,7 +986,16 @@ class IdentityService:
             return Factor.EMAIL_OTP  # a recovery code counts as no stronger than a sent code
         raise self._wrong_method(method, ())
 
+    def _limit(self, kind: str, key: str, what: str) -> None:
+        """Count one try against a rate limit; refuse with the wait when it is used up."""
+        limited = self.rate_limiter.hit(kind, key)
+        if limited:
+            raise RateLimited.wait(limited.retry_after, what)
+
     def _send_code(self, customer: Customer, factor: Factor, purpose: str, now: datetime) -> str:
+        self._limit("code_sends", customer.customer_id, "codes sent")
+        if purpose == "enrol_sms":
+            self._limit("sms_enrolments", customer.customer_id, "SMS enrolments")
         channel = codes.Channel.SMS if factor is Factor.SMS else codes.Channel.EMAIL
         plain, stored = codes.issue(channel, purpose, now)
         self.store.save_code(customer.customer_id, purpose, stored)
@@ -933,6 +1048,7 @@ class IdentityService:
 
     def _save_challenge(self, purpose: str, customer_id: str | None, challenge: bytes) -> str:
         cid = secrets.token_urlsafe(24)
+        self.store.purge_challenges(self.clock())  # expired challenges never pile up
         expires = self.clock() + self.settings.ticket_ttl
         self.store.save_challenge(cid, Challenge(challenge, purpose, customer_id, expires))
         return cid

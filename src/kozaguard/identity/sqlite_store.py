@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kozaguard.identity.sealed import SecretBox
 from kozaguard.identity.store import KeyValueIdentityStore
 
 _SCHEMA = """
@@ -28,8 +29,9 @@ CREATE TABLE IF NOT EXISTS identity_records (
 class SqliteIdentityStore(KeyValueIdentityStore):
     """One table of (namespace, key) -> msgspec JSON."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, box: SecretBox | None = None) -> None:
         self.path = str(path)
+        self.box = box
         self._shared = self.path == ":memory:"  # one connection, guarded by a lock
         if not self._shared:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)

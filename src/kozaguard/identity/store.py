@@ -17,6 +17,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import msgspec
@@ -27,6 +28,7 @@ from kozaguard.identity.models import Challenge, Customer, Device, LoginRecord, 
 from kozaguard.identity.otp import TotpEnrolment
 from kozaguard.identity.passkeys import Passkey
 from kozaguard.identity.recovery import RecoveryCode
+from kozaguard.identity.sealed import SecretBox
 
 T = TypeVar("T")
 RECENT_LOGINS = 50
@@ -108,7 +110,12 @@ class IdentityStore(ABC):
 
 
 class KeyValueIdentityStore(IdentityStore):
-    """The typed methods over five primitives: get, put, delete, and their namespaces."""
+    """The typed methods over a few primitives: get, put, delete, scan, and their namespaces.
+
+    `box` seals TOTP secrets before they are written (None only in tests of the stores themselves).
+    """
+
+    box: SecretBox | None = None
 
     @abstractmethod
     def _get(self, ns: str, key: str) -> bytes | None: ...
@@ -157,9 +164,14 @@ class KeyValueIdentityStore(IdentityStore):
         self._write("lockout", customer_id, state)
 
     def get_totp(self, customer_id: str) -> TotpEnrolment | None:
-        return self._read("totp", customer_id, TotpEnrolment)
+        found = self._read("totp", customer_id, TotpEnrolment)
+        if found is None or self.box is None:
+            return found
+        return replace(found, secret=self.box.open(found.secret))
 
     def save_totp(self, customer_id: str, enrolment: TotpEnrolment | None) -> None:
+        if enrolment is not None and self.box is not None:
+            enrolment = replace(enrolment, secret=self.box.seal(enrolment.secret))
         self._write("totp", customer_id, enrolment)
 
     def get_code(self, customer_id: str, purpose: str) -> IssuedCode | None:
@@ -279,9 +291,10 @@ class KeyValueIdentityStore(IdentityStore):
 class MemoryIdentityStore(KeyValueIdentityStore):
     """In-memory twin for tests and single-process demos; a transaction holds the one lock."""
 
-    def __init__(self) -> None:
+    def __init__(self, box: SecretBox | None = None) -> None:
         self._lock = threading.RLock()
         self._data: dict[tuple[str, str], bytes] = {}
+        self.box = box
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
