@@ -10,8 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from doors import key_header
 from kozaguard.account_security.lock import LockPolicy
 from kozaguard.adapters.notify import OutboxNotifier
+from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api.app import create_app
 from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.identity import otp
@@ -37,6 +39,7 @@ def served(tmp_path, serving, free_port):
         ),
         db_path=tmp_path / "identity.sqlite",
         outbox_path=tmp_path / "outbox.jsonl",
+        notifier="dev-outbox",
         stuffing_by_asn=False,
     )
     app = create_app(settings)
@@ -65,6 +68,7 @@ def logged_in(app, url) -> httpx.Client:
     r = client.post(
         "/identity/customers",
         json={"login_id": "taro", "password": PASSWORD, "email": "taro@example.jp", "phone": "090-1234-5678"},
+        headers=key_header(app, Scope.CUSTOMERS_WRITE),
     )
     assert r.status_code == 201
     ticket = client.post("/identity/login", json={"login_id": "taro", "password": PASSWORD}).json()["ticket"]

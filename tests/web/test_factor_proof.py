@@ -13,7 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from authenticator import SoftAuthenticator
+from doors import key_header
 from kozaguard.adapters.notify import OutboxNotifier
+from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api.app import create_app
 from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.identity.passwords import Argon2Parameters
@@ -31,6 +33,7 @@ def app(tmp_path):
         identity=IdentitySettings(argon2=Argon2Parameters(1, 1024, 1), origins=(ORIGIN,)),
         db_path=tmp_path / "identity.sqlite",
         outbox_path=tmp_path / "outbox.jsonl",
+        notifier="dev-outbox",
         stuffing_by_asn=False,
     )
     return create_app(settings)
@@ -55,6 +58,7 @@ def logged_in(app, client_address, *, register=False) -> TestClient:
                 "email": "taro@example.jp",
                 "phone": "090-1234-5678",
             },
+            headers=key_header(app, Scope.CUSTOMERS_WRITE),
         )
         assert r.status_code == 201
     r = client.post("/identity/login", json={"login_id": "taro", "password": PASSWORD})
