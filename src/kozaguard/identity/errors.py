@@ -57,15 +57,6 @@ class RateLimited(IdentityError):
     code = "rate_limited"
     status = 429
 
-    @classmethod
-    def wait(cls, retry_after: int, what: str) -> RateLimited:
-        return cls(
-            f"Too many {what}: try again in {retry_after} s.",
-            message_ja=f"試行回数が多すぎます。{retry_after}秒後にもう一度お試しください。",
-            fix=f"Wait {retry_after} seconds (Retry-After) before trying again.",
-            details={"retry_after": retry_after},
-        )
-
 
 class FactorRejected(IdentityError):
     """A second factor (TOTP, one-time code, passkey, recovery code) did not pass."""

@@ -32,6 +32,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from kozaguard.identity.catalogue import refusal
 from kozaguard.identity.errors import FactorRejected
 
 TIMEOUT_MS = 120_000
@@ -154,13 +155,11 @@ def verify_authentication(
     except Exception as exc:
         raise _rejected(exc) from exc
     if (auth_data.sign_count or passkey.sign_count) and auth_data.sign_count <= passkey.sign_count:
-        raise FactorRejected(
-            f"Passkey signature counter went backwards ({auth_data.sign_count} <= {passkey.sign_count}):"
-            " the authenticator may have been cloned.",
-            message_ja="パスキーの検証に失敗しました。お客様サポートまでご連絡ください。",
+        raise refusal(
+            "passkey_counter_regressed",
             field="credential",
-            fix="Use the original authenticator; if this persists, remove the passkey and register it again.",
-            code="passkey_counter_regressed",
+            new=auth_data.sign_count,
+            stored=passkey.sign_count,
         )
     try:
         v = verify_authentication_response(
@@ -182,11 +181,4 @@ def _as_json(credential: dict[str, Any] | str) -> str:
 
 
 def _rejected(exc: Exception) -> FactorRejected:
-    return FactorRejected(
-        f"Passkey rejected: {exc}",
-        message_ja="パスキーによる認証に失敗しました。",
-        field="credential",
-        fix="Start again from the options endpoint on this site's own address, and verify with "
-        "fingerprint, face or device PIN.",
-        code="passkey_rejected",
-    )
+    return refusal("passkey_rejected", field="credential", cause=exc)

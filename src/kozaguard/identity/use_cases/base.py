@@ -16,11 +16,7 @@ from kozaguard.account_security import step_up
 from kozaguard.account_security.stuffing import MemoryCounters, Source, StuffingWatch
 from kozaguard.engine.door import EngineDoor
 from kozaguard.identity import notices, passkeys, passwords
-from kozaguard.identity.errors import (
-    NotAuthenticated,
-    NotFound,
-    RateLimited,
-)
+from kozaguard.identity.catalogue import refusal
 from kozaguard.identity.models import (
     Customer,
     LoginContext,
@@ -159,12 +155,17 @@ class Base:
         """Count one try against a rate limit; refuse with the wait when it is used up."""
         limited = self.rate_limiter.hit(kind, key)
         if limited:
-            raise RateLimited.wait(limited.retry_after, what)
+            raise refusal(
+                "rate_limited",
+                details={"retry_after": limited.retry_after},
+                retry_after=limited.retry_after,
+                what=what,
+            )
 
     def _customer(self, customer_id: str) -> Customer:
         c = self.store.get_customer(customer_id)
         if c is None:
-            raise NotFound("No such customer.", field="customer_id", fix="Check the customer ID.")
+            raise refusal("customer_not_found", field="customer_id")
         return c
 
     def _session_customer(self, token: str) -> tuple[Session, Customer]:
@@ -174,24 +175,13 @@ class Base:
     def _ticket(self, ticket: str) -> LoginTicket:
         t = self.store.get_ticket(_hash_token(ticket))
         if t is None or t.expires_at <= self.clock():
-            raise NotAuthenticated(
-                "Login ticket is unknown or expired.",
-                message_ja="ログインの有効期限が切れました。もう一度ログインしてください。",
-                field="ticket",
-                fix="Start again with POST /identity/login.",
-                code="ticket_invalid",
-            )
+            raise refusal("ticket_invalid", field="ticket")
         return t
 
     def session(self, token: str | None) -> Session:
         s = self.store.get_session(_hash_token(token)) if token else None
         if s is None or s.expires_at <= self.clock():
-            raise NotAuthenticated(
-                "Not logged in, or the session expired.",
-                message_ja="ログインしてください。",
-                field="session",
-                fix="Log in again (POST /identity/login) and send the session token.",
-            )
+            raise refusal("not_authenticated", field="session")
         return s
 
     def _record(

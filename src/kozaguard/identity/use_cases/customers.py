@@ -9,10 +9,7 @@ from datetime import datetime
 
 from kozaguard.account_security.step_up import Action, Factor
 from kozaguard.identity import notices, passwords
-from kozaguard.identity.errors import (
-    Conflict,
-    IdentityError,
-)
+from kozaguard.identity.catalogue import refusal
 from kozaguard.identity.models import (
     Customer,
 )
@@ -32,32 +29,11 @@ class Customers(Base):
     ) -> Customer:
         """Create a customer after checking the login ID, contacts and password strength."""
         if not _LOGIN_ID.match(login_id):
-            raise IdentityError(
-                "Login ID must be 3-64 letters, digits, '.', '_' or '-'.",
-                message_ja="ログインIDは半角英数字と . _ - で3〜64文字にしてください。",
-                field="login_id",
-                fix="Use 3-64 characters from A-Z, a-z, 0-9, '.', '_', '-'.",
-                code="invalid_login_id",
-                status=422,
-            )
+            raise refusal("invalid_login_id", field="login_id")
         if not _EMAIL.match(email):
-            raise IdentityError(
-                "E-mail address is not valid.",
-                message_ja="メールアドレスの形式が正しくありません。",
-                field="email",
-                fix="Give an address of the form name@domain.",
-                code="invalid_email",
-                status=422,
-            )
+            raise refusal("invalid_email", field="email")
         if not _PHONE.match(phone):
-            raise IdentityError(
-                "Phone number is not valid.",
-                message_ja="電話番号の形式が正しくありません。",
-                field="phone",
-                fix="Give 10-16 digits, e.g. 090-1234-5678 or +819012345678.",
-                code="invalid_phone",
-                status=422,
-            )
+            raise refusal("invalid_phone", field="phone")
         passwords.check_strength(password, user_inputs=(login_id, email, display_name))
         customer = Customer(
             customer_id=uuid.uuid4().hex,
@@ -70,13 +46,7 @@ class Customers(Base):
             created_at=self.clock(),
         )
         if not self.store.add_customer(customer):
-            raise Conflict(
-                "Login ID is already registered.",
-                message_ja="このログインIDは既に登録されています。",
-                field="login_id",
-                fix="Choose another login ID.",
-                code="login_id_taken",
-            )
+            raise refusal("login_id_taken", field="login_id")
         return customer
 
     def change_password(self, token: str, new_password: str) -> None:
@@ -110,24 +80,10 @@ class Customers(Base):
         """
         action = {"email": Action.EMAIL_CHANGE, "phone": Action.PHONE_CHANGE}.get(field)
         if action is None:
-            raise IdentityError(
-                f"Unknown contact field {field!r}.",
-                message_ja="変更できる連絡先はメールアドレスと電話番号です。",
-                field="field",
-                fix="Use 'email' or 'phone'.",
-                code="invalid_field",
-                status=422,
-            )
+            raise refusal("invalid_field", field="field", field_name=field)
         pattern = _EMAIL if field == "email" else _PHONE
         if not pattern.match(value):
-            raise IdentityError(
-                f"New {field} is not valid.",
-                message_ja="新しい連絡先の形式が正しくありません。",
-                field="value",
-                fix="Give name@domain for e-mail, 10-16 digits for phone.",
-                code=f"invalid_{field}",
-                status=422,
-            )
+            raise refusal(f"new_{field}_invalid", field="value")
         session, customer = self._session_customer(token)
         self._require_step_up(session, action)
         now = self.clock()

@@ -10,10 +10,9 @@ import msgspec
 from kozaguard.account_security.step_up import Action, Factor
 from kozaguard.events.codec import InvalidLine
 from kozaguard.identity import otp, passkeys, recovery
+from kozaguard.identity.catalogue import refusal
 from kozaguard.identity.errors import (
-    Conflict,
     FactorRejected,
-    NotFound,
 )
 from kozaguard.identity.models import (
     Session,
@@ -58,14 +57,7 @@ class Factors(Base):
         """
         verdict = self._engine_factor(session, factor, "enrolled")
         if verdict is not None and verdict.decision in ("deny", "lock"):
-            raise FactorRejected(
-                "A new factor cannot be added from this session.",
-                message_ja="このセッションからは認証手段を追加できません。お客様サポートにお問い合わせください。",
-                field="session",
-                fix="Log in again from a device you use, or call customer support.",
-                code="factor_enrolment_refused",
-                status=403,
-            )
+            raise refusal("factor_enrolment_refused", field="session")
         held = verdict is not None and verdict.decision == "hold"
         return held or session.risk >= self.settings.risky_session
 
@@ -75,13 +67,7 @@ class Factors(Base):
         self._require_step_up(session, Action.FACTOR_ENROLMENT)
         current = self.store.get_totp(customer.customer_id)
         if current and current.confirmed:
-            raise Conflict(
-                "An authenticator app is already registered.",
-                message_ja="認証アプリは既に登録されています。",
-                field="totp",
-                fix="Remove it first (DELETE /identity/totp, needs step-up), then enrol again.",
-                code="totp_already_enrolled",
-            )
+            raise refusal("totp_already_enrolled", field="totp")
         secret = otp.new_secret()
         self.store.save_totp(customer.customer_id, otp.TotpEnrolment(secret))
         uri = otp.provisioning_uri(secret, customer.login_id, self.settings.totp_issuer)
@@ -94,12 +80,7 @@ class Factors(Base):
         with self.uow:
             enrolment = self.store.get_totp(customer.customer_id)
             if enrolment is None:
-                raise NotFound(
-                    "No authenticator app enrolment in progress.",
-                    message_ja="認証アプリの登録を開始してください。",
-                    field="code",
-                    fix="Call POST /identity/totp/enrol first and scan the QR code.",
-                )
+                raise refusal("totp_enrolment_missing", field="code")
             step = otp.verify(enrolment, code, self.clock().timestamp())
             self.store.save_totp(customer.customer_id, replace(enrolment, confirmed=True, last_step=step))
             self._consume_grant(self.session(token), Action.FACTOR_ENROLMENT)
@@ -156,13 +137,7 @@ class Factors(Base):
         risky = self._enrolment_checked(session, Factor.PASSKEY)
         now = self.clock()
         if self.store.get_passkey(v.credential_id) is not None:
-            raise Conflict(
-                "This passkey is already registered.",
-                message_ja="このパスキーは既に登録されています。",
-                field="credential",
-                fix="Use another authenticator.",
-                code="passkey_already_registered",
-            )
+            raise refusal("passkey_already_registered", field="credential")
         transports = tuple((credential.get("response") or {}).get("transports") or ())
         pk = passkeys.Passkey(
             v.credential_id,
@@ -189,12 +164,7 @@ class Factors(Base):
         session, customer = self._session_customer(token)
         pk = self.store.get_passkey(credential_id)
         if pk is None or pk.customer_id != customer.customer_id:
-            raise NotFound(
-                "No such passkey.",
-                message_ja="パスキーが見つかりません。",
-                field="credential_id",
-                fix="List passkeys with GET /identity/passkeys.",
-            )
+            raise refusal("passkey_not_found", field="credential_id")
         self._require_step_up(session, Action.FACTOR_REMOVAL)
         self.store.delete_passkey(credential_id)
         self._notify_factor(customer, "passkey", "removed")

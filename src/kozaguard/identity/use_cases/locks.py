@@ -10,10 +10,7 @@ import msgspec
 from kozaguard.account_security import lock
 from kozaguard.account_security.devices import familiarity, is_familiar
 from kozaguard.identity import notices, recovery
-from kozaguard.identity.errors import (
-    Conflict,
-    FactorRejected,
-)
+from kozaguard.identity.catalogue import refusal
 from kozaguard.identity.models import (
     Customer,
     LoginContext,
@@ -45,25 +42,13 @@ class Locks(Base):
                 self._unlock(customer, lock.UnlockRoute.RECOVERY_CODE, now)
                 return
         if True:
-            raise FactorRejected(
-                "Login ID or recovery code is wrong.",
-                message_ja="ログインIDまたはリカバリーコードが正しくありません。",
-                field="code",
-                fix="Type one unused recovery code exactly as printed; or call customer support.",
-                code="recovery_code_invalid",
-            )
+            raise refusal("unlock_invalid", field="code")
 
     def staff_unlock(self, customer_id: str, via: lock.UnlockRoute = lock.UnlockRoute.STAFF) -> None:
         """Unlock after staff verified the customer (phone call, ID documents)."""
         customer = self._customer(customer_id)
         if not self._lock_state(customer, self.clock()).locked:
-            raise Conflict(
-                "The account is not locked.",
-                message_ja="このアカウントはロックされていません。",
-                field="customer_id",
-                fix="Nothing to unlock; check the customer ID.",
-                code="not_locked",
-            )
+            raise refusal("not_locked", field="customer_id")
         self._unlock(customer, via, self.clock())
 
     def _lock_state(self, customer: Customer, now: datetime) -> lock.LockState:

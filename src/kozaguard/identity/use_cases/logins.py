@@ -12,10 +12,9 @@ from kozaguard.account_security.step_up import Action, Factor
 from kozaguard.account_security.stuffing import Source
 from kozaguard.events.codec import InvalidLine
 from kozaguard.identity import notices, passkeys
+from kozaguard.identity.catalogue import refusal
 from kozaguard.identity.errors import (
-    AccountLocked,
     FactorRejected,
-    RateLimited,
 )
 from kozaguard.identity.models import (
     Customer,
@@ -46,7 +45,12 @@ class Logins(Base):
         source = self.source_of(context.ip)
         limited = self.rate_limiter.login(source, f"{login_id}:{context.device_id if own else '*'}")
         if limited:
-            raise RateLimited.wait(limited.retry_after, f"login attempts (per {limited.which})")
+            raise refusal(
+                "rate_limited",
+                details={"retry_after": limited.retry_after},
+                retry_after=limited.retry_after,
+                what=f"login attempts (per {limited.which})",
+            )
         if customer is None:
             self.passwords.verify(self._dummy(), password)  # same time as a real check
             self._stuffing_failure(source, f"unknown:{login_id}", now)
@@ -201,12 +205,7 @@ class Logins(Base):
                 )
                 return LoginDecision("allow", (*t.reasons, f"passed_{method}"), session=token)
         if decision.decision == "lock":
-            raise AccountLocked(
-                "Too many failed attempts: the account is locked.",
-                message_ja="認証に続けて失敗したため、ログインをロックしました。",
-                field="code",
-                fix="Unlock with a recovery code or call customer support.",
-            ) from rejected
+            raise refusal("locked_by_failures", field="code") from rejected
         raise rejected
 
     def login_with_passkey(self, challenge_id: str, credential: dict, context: LoginContext) -> LoginDecision:
@@ -245,12 +244,7 @@ class Logins(Base):
         with self.uow:  # no session for an account a parallel failure has just locked
             state = self._lock_state(customer, now)
             if not lock.admits(state, ctx.device_id, self._own_device(customer.customer_id, ctx)):
-                raise AccountLocked(
-                    "The account is locked.",
-                    message_ja="ログインはロックされています。",
-                    field="login_id",
-                    fix="Unlock with a recovery code or call customer support.",
-                )
+                raise refusal("account_locked", field="login_id")
             self.store.save_session(
                 Session(
                     _hash_token(token),

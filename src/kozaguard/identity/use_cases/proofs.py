@@ -9,6 +9,7 @@ from datetime import datetime
 from kozaguard.account_security import step_up
 from kozaguard.account_security.step_up import Factor
 from kozaguard.identity import codes, notices, otp, passkeys, recovery
+from kozaguard.identity.catalogue import refusal
 from kozaguard.identity.errors import (
     FactorRejected,
 )
@@ -50,13 +51,11 @@ class Proofs(Base):
             self._verify_passkey(pk, credential, challenge, now)
             bars = {f"stepup:{a}" for a in step_up.PROBATION_BARS}
             if purpose in bars and pk.probation_until is not None and now < pk.probation_until:
-                raise FactorRejected(
-                    "This passkey was added on a risky session and cannot approve withdrawals yet.",
-                    message_ja="このパスキーは登録直後のため、出金の承認にはまだ使えません。",
+                raise refusal(
+                    "passkey_on_probation",
                     field="credential",
-                    fix=f"Use it for withdrawals after {pk.probation_until.isoformat()}, or another passkey.",
-                    code="passkey_on_probation",
                     details={"until": pk.probation_until.isoformat()},
+                    until=pk.probation_until.isoformat(),
                 )
             return Factor.PASSKEY
         if code is None:
@@ -74,13 +73,7 @@ class Proofs(Base):
         if method == RECOVERY:
             burned = recovery.burn(self.store.get_recovery_codes(customer.customer_id), code, now)
             if burned is None:
-                raise FactorRejected(
-                    "Recovery code is wrong or already used.",
-                    message_ja="リカバリーコードが正しくないか、使用済みです。",
-                    field="code",
-                    fix="Type one unused recovery code exactly as printed.",
-                    code="recovery_code_invalid",
-                )
+                raise refusal("recovery_code_invalid", field="code")
             self.store.save_recovery_codes(customer.customer_id, burned)
             return Factor.EMAIL_OTP  # a recovery code counts as no stronger than a sent code
         raise self._wrong_method(method, ())
@@ -102,36 +95,22 @@ class Proofs(Base):
     def _check_code(self, customer: Customer, purpose: str, code: str, now: datetime) -> None:
         stored = self.store.get_code(customer.customer_id, purpose)
         if stored is None:
-            raise FactorRejected(
-                "No code was sent for this step, or it was already used.",
-                message_ja="認証コードが見つかりません。もう一度送信してください。",
-                field="code",
-                fix="Request a new code and enter it within 5 minutes.",
-                code="code_missing",
-            )
+            raise refusal("code_missing", field="code")
         outcome, updated = codes.check(stored, code, now)
         if outcome is codes.CodeCheck.OK:
             self.store.save_code(customer.customer_id, purpose, None)
             return
         if outcome is codes.CodeCheck.WRONG:
             self.store.save_code(customer.customer_id, purpose, updated)
-            raise FactorRejected(
-                "Wrong code.",
-                message_ja=f"認証コードが正しくありません(残り{updated.attempts_left}回)。",
+            raise refusal(
+                "code_invalid",
                 field="code",
-                fix="Enter the 6 digits from the latest message.",
-                code="code_invalid",
                 details={"code_attempts_left": updated.attempts_left},
+                left=updated.attempts_left,
             )
         self.store.save_code(customer.customer_id, purpose, None)
         expired = outcome is codes.CodeCheck.EXPIRED
-        raise FactorRejected(
-            "The code expired." if expired else "Too many wrong codes: this code is void.",
-            message_ja="認証コードの有効期限が切れました。" if expired else "入力回数の上限に達しました。",
-            field="code",
-            fix="Request a new code.",
-            code="code_expired" if expired else "code_exhausted",
-        )
+        raise refusal("code_expired" if expired else "code_exhausted", field="code")
 
     def _passkey_challenge(
         self, purpose: str, customer_id: str | None, allowed: list | None
@@ -154,13 +133,7 @@ class Proofs(Base):
             or c.expires_at <= self.clock()
             or (customer_id is not None and c.customer_id not in (None, customer_id))
         ):
-            raise FactorRejected(
-                "Unknown, used or expired passkey challenge.",
-                message_ja="認証の有効期限が切れました。もう一度お試しください。",
-                field="challenge_id",
-                fix="Ask for new options and answer them once, within 10 minutes.",
-                code="challenge_invalid",
-            )
+            raise refusal("challenge_invalid", field="challenge_id")
         return c
 
     def _verify_passkey(
@@ -172,31 +145,18 @@ class Proofs(Base):
     @staticmethod
     def _wrong_method(method: str, accepted) -> FactorRejected:
         names = [str(a) for a in accepted]
-        return FactorRejected(
-            f"Method {method!r} is not accepted here.",
-            message_ja="この認証方法はご利用いただけません。",
+        return refusal(
+            "method_not_accepted",
             field="method",
-            fix=f"Use one of: {', '.join(names) or 'an enrolled factor'}.",
-            code="method_not_accepted",
             details={"accepted": names},
+            method=method,
+            accepted=", ".join(names) or "an enrolled factor",
         )
 
     @staticmethod
     def _missing(field: str, fix: str) -> FactorRejected:
-        return FactorRejected(
-            f"'{field}' is required.",
-            message_ja="入力が不足しています。",
-            field=field,
-            fix=fix,
-            code="missing_field",
-        )
+        return refusal("missing_field", field=field, name=field, fix=fix)
 
     @staticmethod
     def _passkey_unknown() -> FactorRejected:
-        return FactorRejected(
-            "This passkey is not registered for this account.",
-            message_ja="このパスキーは登録されていません。",
-            field="credential",
-            fix="Use a passkey registered on this site, or log in with your password.",
-            code="passkey_unknown",
-        )
+        return refusal("passkey_unknown", field="credential")

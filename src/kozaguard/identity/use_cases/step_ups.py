@@ -7,9 +7,9 @@ from datetime import datetime
 
 from kozaguard.account_security import step_up
 from kozaguard.account_security.step_up import Action, Factor
+from kozaguard.identity.catalogue import refusal
 from kozaguard.identity.errors import (
     FactorRejected,
-    StepUpRequired,
 )
 from kozaguard.identity.models import (
     Session,
@@ -109,12 +109,12 @@ class StepUps(Base):
             now=epoch(self.clock()),
         )
         if decision.decision != "allow":
-            raise StepUpRequired(
-                f"'{action}' needs a fresh step-up with {decision.requirement.strongest}.",
-                message_ja="この操作には追加認証が必要です。",
+            raise refusal(
+                "step_up_required",
                 field="action",
-                fix=f"POST /identity/step-up with action '{action}', then POST /identity/step-up/verify.",
                 details={"action": str(action), "accepted": [str(f) for f in decision.requirement.accepted]},
+                action=action,
+                factor=decision.requirement.strongest,
             )
 
     def _consume_grant(self, session: Session, action: Action) -> None:
