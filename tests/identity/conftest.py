@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
-import os
 from datetime import UTC, datetime, timedelta
 
-import cbor2
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
 
+from authenticator import ORIGIN, SoftAuthenticator
+from kozaguard.account_security.step_up import Action, Factor
 from kozaguard.adapters.notify import MemoryNotifier
 from kozaguard.identity.models import LoginContext
 from kozaguard.identity.passwords import Argon2Parameters
@@ -21,17 +16,8 @@ from kozaguard.identity.settings import IdentitySettings
 from kozaguard.identity.sqlite_store import SqliteIdentityStore
 from kozaguard.identity.store import MemoryIdentityStore
 
-ORIGIN = "http://localhost:8000"
 FAST = Argon2Parameters(time_cost=1, memory_cost_kib=1024, parallelism=1)
 PASSWORD = "kumo-hashiru-7-sakana"
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def unb64url(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 class Clock:
@@ -45,79 +31,6 @@ class Clock:
 
     def advance(self, **kw) -> None:
         self.now += timedelta(**kw)
-
-
-class SoftAuthenticator:
-    """A software FIDO2 authenticator (ES256, attestation 'none') answering WebAuthn options."""
-
-    def __init__(self, *, user_verified: bool = True) -> None:
-        self.key = ec.generate_private_key(ec.SECP256R1())
-        self.credential_id = os.urandom(16)
-        self.sign_count = 0
-        self.user_verified = user_verified
-        self.user_handle: bytes | None = None
-
-    def _cose_key(self) -> bytes:
-        n = self.key.public_key().public_numbers()
-        return cbor2.dumps({1: 2, 3: -7, -1: 1, -2: n.x.to_bytes(32, "big"), -3: n.y.to_bytes(32, "big")})
-
-    def _auth_data(self, rp_id: str, attested: bool) -> bytes:
-        flags = 0x01 | (0x04 if self.user_verified else 0) | (0x40 if attested else 0)
-        data = hashlib.sha256(rp_id.encode()).digest() + bytes([flags]) + self.sign_count.to_bytes(4, "big")
-        if attested:
-            cid = self.credential_id
-            data += bytes(16) + len(cid).to_bytes(2, "big") + cid + self._cose_key()
-        return data
-
-    def create(self, options: dict, origin: str = ORIGIN) -> dict:
-        self.user_handle = unb64url(options["user"]["id"])
-        client = json.dumps(
-            {
-                "type": "webauthn.create",
-                "challenge": options["challenge"],
-                "origin": origin,
-                "crossOrigin": False,
-            }
-        ).encode()
-        att = cbor2.dumps(
-            {"fmt": "none", "attStmt": {}, "authData": self._auth_data(options["rp"]["id"], True)}
-        )
-        return {
-            "id": b64url(self.credential_id),
-            "rawId": b64url(self.credential_id),
-            "type": "public-key",
-            "response": {
-                "clientDataJSON": b64url(client),
-                "attestationObject": b64url(att),
-                "transports": ["internal"],
-            },
-            "clientExtensionResults": {},
-        }
-
-    def get(self, options: dict, origin: str = ORIGIN, *, sign_count: int | None = None) -> dict:
-        self.sign_count = self.sign_count + 1 if sign_count is None else sign_count
-        client = json.dumps(
-            {
-                "type": "webauthn.get",
-                "challenge": options["challenge"],
-                "origin": origin,
-                "crossOrigin": False,
-            }
-        ).encode()
-        auth = self._auth_data(options["rpId"], False)
-        sig = self.key.sign(auth + hashlib.sha256(client).digest(), ec.ECDSA(hashes.SHA256()))
-        return {
-            "id": b64url(self.credential_id),
-            "rawId": b64url(self.credential_id),
-            "type": "public-key",
-            "response": {
-                "clientDataJSON": b64url(client),
-                "authenticatorData": b64url(auth),
-                "signature": b64url(sig),
-                "userHandle": b64url(self.user_handle or b""),
-            },
-            "clientExtensionResults": {},
-        }
 
 
 @pytest.fixture
@@ -186,24 +99,52 @@ def customer(service):
 
 
 @pytest.fixture
-def login(service, notifier, ctx, customer):
-    """Log `taro` in with password + e-mail code; returns the session token."""
+def prove(service, notifier):
+    """Pass the step-up that adding a factor needs: with `auth` when a passkey is required, else a code."""
 
-    def run(context: LoginContext = ctx) -> str:
+    def run(token: str, auth: SoftAuthenticator | None = None) -> None:
+        step = service.begin_step_up(token, Action.FACTOR_ENROLMENT)
+        if step.passkey_options is not None:
+            assert auth is not None, "a passkey step-up needs the authenticator"
+            credential = auth.get(step.passkey_options)
+            service.verify_step_up(
+                token,
+                Action.FACTOR_ENROLMENT,
+                "passkey",
+                credential=credential,
+                challenge_id=step.challenge_id,
+            )
+        else:
+            service.verify_step_up(token, Action.FACTOR_ENROLMENT, "email_otp", code=_last_code(notifier))
+
+    return run
+
+
+@pytest.fixture
+def login(service, notifier, ctx, customer, prove):
+    """Log `taro` in with password + e-mail code; returns the session token, stepped up to add a factor."""
+
+    def run(context: LoginContext = ctx, *, stepped_up: bool = True) -> str:
         d = service.login("taro", PASSWORD, context)
         assert d.decision == "challenge", d
         if d.factor == "otp" and "email_otp" in d.methods:
-            return service.verify_login(d.ticket, "email_otp", code=_last_code(notifier)).session
+            token = service.verify_login(d.ticket, "email_otp", code=_last_code(notifier)).session
+            if stepped_up and service.enrolled(service.customer_of(token)) == [Factor.EMAIL_OTP]:
+                prove(token)
+            return token
         raise AssertionError(f"unexpected challenge {d}")
 
     return run
 
 
 @pytest.fixture
-def enrol_passkey(service):
-    """Register a soft authenticator for the session; returns the stored passkey."""
+def enrol_passkey(service, prove):
+    """Register a soft authenticator for the session (stepping up with `prover` if needed)."""
 
-    def run(token: str, auth: SoftAuthenticator, name: str = "PC"):
+    def run(token: str, auth: SoftAuthenticator, name: str = "PC", prover: SoftAuthenticator | None = None):
+        session = service.session(token)
+        if str(Action.FACTOR_ENROLMENT) not in session.stepped_up:
+            prove(token, prover)
         challenge_id, options = service.passkey_registration_options(token)
         return service.register_passkey(token, challenge_id, auth.create(options), name)
 

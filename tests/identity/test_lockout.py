@@ -9,6 +9,7 @@ import pytest
 from kozaguard.account_security.lock import LockPolicy, LockStatus, UnlockRoute
 from kozaguard.identity.errors import AccountLocked, Conflict, FactorRejected
 from kozaguard.identity.models import LoginContext
+from kozaguard.identity.ratelimit import LoginRateLimiter, RateLimitPolicy
 from kozaguard.identity.service import IdentityService
 
 PASSWORD = "kumo-hashiru-7-sakana"
@@ -78,6 +79,7 @@ def test_wrong_code_reports_code_attempts_left(service, customer, ctx):
 
 
 def test_unlock_with_recovery_code_burns_it(service, login, ctx):
+    service.rate_limiter = LoginRateLimiter(RateLimitPolicy(per_account="100/minute"))
     codes = service.generate_recovery_codes(login())
     for _ in range(5):
         service.login("taro", "wrong-password", STRANGER)
@@ -100,3 +102,20 @@ def test_staff_unlock(service, customer, ctx):
     service.staff_unlock(customer.customer_id, UnlockRoute.OUT_OF_BAND)
     assert lock_state(service).unlocked_by == "out_of_band"
     assert service.login("taro", PASSWORD, STRANGER).decision == "challenge"
+
+
+def test_a_lock_ends_every_session_and_a_password_change_the_others(service, login, last_code):
+    from kozaguard.account_security.step_up import Action
+    from kozaguard.identity.errors import NotAuthenticated
+
+    here, there = login(stepped_up=False), login(stepped_up=False)
+    service.begin_step_up(here, Action.PASSWORD_CHANGE)
+    service.verify_step_up(here, Action.PASSWORD_CHANGE, "email_otp", code=last_code())
+    service.change_password(here, "sora-tobu-9-kujira-umi")
+    service.session(here)
+    with pytest.raises(NotAuthenticated):
+        service.session(there)
+    for _ in range(5):
+        service.login("taro", "wrong-password", STRANGER)
+    with pytest.raises(NotAuthenticated):
+        service.session(here)

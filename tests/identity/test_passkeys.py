@@ -106,7 +106,10 @@ def test_several_passkeys_and_removal_needs_step_up(
     token = login()
     phone, laptop = new_authenticator(), new_authenticator()
     enrol_passkey(token, phone, "スマートフォン")
-    enrol_passkey(token, laptop, "ノートPC")
+    with pytest.raises(StepUpRequired) as e:  # a second passkey needs the first one's proof
+        service.passkey_registration_options(token)
+    assert e.value.details["accepted"] == ["passkey"]
+    enrol_passkey(token, laptop, "ノートPC", prover=phone)
     assert [p.name for p in service.list_passkeys(token)] == ["スマートフォン", "ノートPC"]
     assert _login_with(service, laptop, ctx).decision == "allow"
     assert _login_with(service, phone, ctx).decision == "allow"
@@ -136,3 +139,10 @@ def test_unknown_passkey_is_rejected(service, login, authenticator, ctx):
     with pytest.raises(FactorRejected) as e:
         _login_with(service, authenticator, ctx)
     assert e.value.code == "passkey_unknown"
+
+
+def test_expired_challenges_are_purged(service, clock):
+    first, _ = service.login_passkey_options()
+    clock.advance(minutes=11)
+    service.login_passkey_options()
+    assert service.store.pop_challenge(first) is None

@@ -108,12 +108,25 @@ def test_login_decisions_and_lock(client, settings):
     )
 
 
+def prove(client, settings) -> None:
+    """Pass the e-mail-code step-up that adding a factor needs."""
+    r = client.post("/identity/step-up", json={"action": "factor_enrolment"})
+    assert r.status_code == 200 and r.json()["accepted"] == ["email_otp"]
+    r = client.post(
+        "/identity/step-up/verify",
+        json={"action": "factor_enrolment", "method": "email_otp", "code": last_code(settings)},
+    )
+    assert r.status_code == 200
+
+
 def create_customer_id(client, settings) -> str:
     return client.app.state.identity.store.find_customer("taro").customer_id
 
 
 def test_totp_enrol_step_up_and_contact_change(client, settings):
     token = register_and_login(client, settings)
+    assert client.post("/identity/totp/enrol").json()["error"] == "step_up_required"
+    prove(client, settings)
     r = client.post("/identity/totp/enrol")
     secret = r.json()["secret"]
     assert r.json()["qr_svg"].startswith("<svg")
@@ -142,12 +155,14 @@ def test_totp_enrol_step_up_and_contact_change(client, settings):
 
 def test_recovery_codes_and_activity(client, settings):
     register_and_login(client, settings)
+    prove(client, settings)
     codes = client.post("/identity/recovery-codes").json()["codes"]
     assert len(codes) == 10
     assert client.get("/identity/me").json()["recovery_codes_left"] == 10
     logins = client.get("/identity/logins").json()
     assert logins[0]["outcome"] == "success" and logins[0]["factor"] == "email_otp"
     assert len(client.get("/identity/devices").json()) == 1
+    prove(client, settings)
     assert (
         client.post("/identity/passkeys/options").json()["options"]["authenticatorSelection"][
             "userVerification"
@@ -176,6 +191,7 @@ def test_pages_render_in_japanese_with_local_scripts(client, settings):
     register_and_login(client, settings)
     r = client.get("/identity/pages/activity")
     assert "ログイン履歴" in r.text and "成功" in r.text
+    prove(client, settings)
     r = client.post("/identity/pages/totp/enrol")
     assert "<svg" in r.text and "totp-secret" in r.text
 

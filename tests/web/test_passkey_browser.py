@@ -105,8 +105,13 @@ def test_passkey_registration_login_and_wrong_origin(browser, tmp_path, free_por
         page.wait_for_url(f"{base}/identity/pages/activity")
         assert "山田花子" in page.text_content("#whoami")
 
-        # 2. Register a passkey on the virtual authenticator.
+        # 2. Prove it with an e-mail code, then register a passkey on the virtual authenticator.
         page.goto(f"{base}/identity/pages/passkeys")
+        page.click("#step-up-send")
+        page.wait_for_selector("#step-up-status .ok")
+        page.fill("#step-up-code", _last_code(settings.outbox_path))
+        page.click("#step-up-submit")
+        page.wait_for_selector("#step-up-status :text('確認しました')")
         page.fill("#passkey-name", "テスト端末")
         page.click("#passkey-register")
         page.wait_for_selector("#passkeys tr[data-id]")

@@ -25,6 +25,7 @@ class Action(StrEnum):
     PHONE_CHANGE = "phone_change"
     PASSWORD_CHANGE = "password_change"
     FACTOR_REMOVAL = "factor_removal"
+    FACTOR_ENROLMENT = "factor_enrolment"
     RECOVERY_CODES = "recovery_codes"
 
 
@@ -95,6 +96,19 @@ def required_factor(action: Action, enrolled: Iterable[Factor]) -> Requirement:
     else:
         reason = "strongest_enrolled"
     return Requirement(action, accepted, reason)
+
+
+#: Actions a factor on probation (added on a risky session) cannot pass yet.
+PROBATION_BARS = frozenset({Action.WITHDRAWAL, Action.BANK_ACCOUNT_CHANGE})
+
+
+def first_factor(enrolled: Iterable[Factor]) -> bool:
+    """Nothing enrolled beyond the e-mail code every customer has: the next factor is the first.
+
+    Its proof is an e-mail code to the registered address; if the session was risky the new factor
+    waits out a probation before it can pass a withdrawal step-up (`cooling_off.factor_probation`).
+    """
+    return not (set(enrolled) - {Factor.EMAIL_OTP})
 
 
 def is_held(action: Action, contact_changed_at: float | None, now: float, seconds: float) -> bool:

@@ -52,6 +52,8 @@ class AccountLocked(IdentityError):
 
 
 class RateLimited(IdentityError):
+    """Too many tries; `details["retry_after"]` (seconds) becomes the `Retry-After` header."""
+
     code = "rate_limited"
     status = 429
 

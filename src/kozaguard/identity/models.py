@@ -46,6 +46,8 @@ class LoginTicket:
     accepted: tuple[Factor, ...]
     reasons: tuple[str, ...]
     new_device: bool
+    risk: float = 0.0
+    engine_session: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class Session:
     context: LoginContext
     login_factor: Factor | None
     stepped_up: dict[str, tuple[Factor, datetime]] = field(default_factory=dict)
+    #: The login's risk (stuffing, the engine's score) and the engine's id for this session.
+    risk: float = 0.0
+    engine_session: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyotp
 import segno
 
-from kozaguard.identity.errors import FactorRejected
+from kozaguard.identity.catalogue import refusal
 
 DIGITS = 6
 INTERVAL = 30
@@ -78,40 +78,16 @@ def verify(enrolment: TotpEnrolment, code: str, at: float) -> int:
     """
     code = "".join(code.split())
     if not (code.isdigit() and len(code) == DIGITS):
-        raise FactorRejected(
-            f"A TOTP code has {DIGITS} digits.",
-            message_ja=f"認証コードは{DIGITS}桁の数字です。",
-            field="code",
-            fix="Type the 6 digits shown in your authenticator app.",
-            code="totp_invalid",
-        )
+        raise refusal("totp_digits", field="code", digits=DIGITS)
     now = time_step(at)
     matched = _match(enrolment.secret, code, now, range(-VALID_WINDOW, VALID_WINDOW + 1))
     if matched is None:
         far = [o for o in range(-SYNC_WINDOW, SYNC_WINDOW + 1) if abs(o) > VALID_WINDOW]
         if _match(enrolment.secret, code, now, far) is not None:
-            raise FactorRejected(
-                "The code belongs to another time: the device clock is off.",
-                message_ja="端末の時刻がずれています。時刻を自動設定にしてから、新しいコードを入力してください。",
-                field="code",
-                fix="Set the phone's clock to automatic and enter a fresh code.",
-                code="totp_out_of_sync",
-            )
-        raise FactorRejected(
-            "Wrong TOTP code.",
-            message_ja="認証コードが正しくありません。",
-            field="code",
-            fix="Enter the current code from the authenticator app registered for this account.",
-            code="totp_invalid",
-        )
+            raise refusal("totp_out_of_sync", field="code")
+        raise refusal("totp_invalid", field="code")
     if enrolment.last_step is not None and matched <= enrolment.last_step:
-        raise FactorRejected(
-            "This code was already used.",
-            message_ja="このコードは使用済みです。次のコードが表示されるまでお待ちください。",
-            field="code",
-            fix="Wait for the next code (up to 30 seconds) and enter it.",
-            code="totp_replayed",
-        )
+        raise refusal("totp_replayed", field="code")
     return matched
 
 

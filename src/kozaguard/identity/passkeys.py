@@ -25,7 +25,6 @@ from webauthn.helpers import (
     parse_authentication_credential_json,
     parse_authenticator_data,
 )
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -33,6 +32,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from kozaguard.identity.catalogue import refusal
 from kozaguard.identity.errors import FactorRejected
 
 TIMEOUT_MS = 120_000
@@ -58,6 +58,8 @@ class Passkey:
     last_used_at: datetime | None = None
     backed_up: bool = False
     transports: tuple[str, ...] = ()
+    #: Added on a risky session: cannot pass a withdrawal step-up before this time.
+    probation_until: datetime | None = None
 
     @property
     def id(self) -> str:
@@ -115,7 +117,7 @@ def verify_registration(rp: RelyingParty, credential: dict[str, Any] | str, chal
             expected_origin=list(rp.origins),
             require_user_verification=True,
         )
-    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as exc:
+    except Exception as exc:  # py_webauthn raises many kinds on malformed answers: all are a refusal
         raise _rejected(exc) from exc
     return Verified(v.credential_id, v.credential_public_key, v.sign_count, v.credential_backed_up)
 
@@ -153,13 +155,11 @@ def verify_authentication(
     except Exception as exc:
         raise _rejected(exc) from exc
     if (auth_data.sign_count or passkey.sign_count) and auth_data.sign_count <= passkey.sign_count:
-        raise FactorRejected(
-            f"Passkey signature counter went backwards ({auth_data.sign_count} <= {passkey.sign_count}):"
-            " the authenticator may have been cloned.",
-            message_ja="パスキーの検証に失敗しました。お客様サポートまでご連絡ください。",
+        raise refusal(
+            "passkey_counter_regressed",
             field="credential",
-            fix="Use the original authenticator; if this persists, remove the passkey and register it again.",
-            code="passkey_counter_regressed",
+            new=auth_data.sign_count,
+            stored=passkey.sign_count,
         )
     try:
         v = verify_authentication_response(
@@ -171,7 +171,7 @@ def verify_authentication(
             credential_current_sign_count=passkey.sign_count,
             require_user_verification=True,
         )
-    except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as exc:
+    except Exception as exc:
         raise _rejected(exc) from exc
     return Verified(v.credential_id, passkey.public_key, v.new_sign_count, v.credential_backed_up)
 
@@ -181,11 +181,4 @@ def _as_json(credential: dict[str, Any] | str) -> str:
 
 
 def _rejected(exc: Exception) -> FactorRejected:
-    return FactorRejected(
-        f"Passkey rejected: {exc}",
-        message_ja="パスキーによる認証に失敗しました。",
-        field="credential",
-        fix="Start again from the options endpoint on this site's own address, and verify with "
-        "fingerprint, face or device PIN.",
-        code="passkey_rejected",
-    )
+    return refusal("passkey_rejected", field="credential", cause=exc)

@@ -16,7 +16,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from zxcvbn import zxcvbn
 
-from kozaguard.identity.errors import WeakPassword
+from kozaguard.identity.catalogue import refusal
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
@@ -97,44 +97,23 @@ def check_strength(password: str, *, user_inputs: tuple[str, ...] = ()) -> int:
     `user_inputs` (login ID, e-mail) make passwords built from the customer's own data score low.
     """
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(
-            f"Password is shorter than {MIN_LENGTH} characters.",
-            message_ja=f"パスワードは{MIN_LENGTH}文字以上にしてください。",
-            field="password",
-            fix=f"Use at least {MIN_LENGTH} characters; a phrase of several unrelated words works well.",
-            code="password_too_short",
-        )
+        raise refusal("password_too_short", field="password", min_length=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        raise WeakPassword(
-            f"Password is longer than {MAX_LENGTH} characters.",
-            message_ja=f"パスワードは{MAX_LENGTH}文字以下にしてください。",
-            field="password",
-            fix=f"Use at most {MAX_LENGTH} characters.",
-            code="password_too_long",
-        )
+        raise refusal("password_too_long", field="password", max_length=MAX_LENGTH)
     if is_common(password):
-        raise WeakPassword(
-            "Password is among the most common passwords and is tried first by attackers.",
-            message_ja="このパスワードはよく使われるパスワードの一覧に含まれているため使用できません。",
-            field="password",
-            fix="Choose a password you use nowhere else, e.g. several unrelated words.",
-            code="password_common",
-        )
+        raise refusal("password_common", field="password")
     result = zxcvbn(password[:_SCORED_PREFIX], user_inputs=[u for u in user_inputs if u])
     score = int(result["score"])
     if score < MIN_SCORE:
         feedback = result.get("feedback") or {}
         hints = [feedback.get("warning") or "", *(feedback.get("suggestions") or [])]
         hint = " ".join(h for h in hints if h)
-        raise WeakPassword(
-            f"Password is too easy to guess (strength {score}/4, {MIN_SCORE} needed). {hint}".strip(),
-            message_ja=(
-                f"パスワードが推測されやすいため使用できません(強度 {score}/4、{MIN_SCORE}以上が必要です)。"
-                "ログインIDや生年月日、他のサービスと同じパスワードは避けてください。"
-            ),
+        raise refusal(
+            "password_weak",
             field="password",
-            fix="Make it longer or add unrelated words; avoid names, dates and your login ID.",
-            code="password_weak",
             details={"score": score},
+            score=score,
+            min_score=MIN_SCORE,
+            hint=f" {hint}" if hint else "",
         )
     return score

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from kozaguard.account_security.lock import LockPolicy
 from kozaguard.account_security.stuffing import StuffingPolicy
@@ -20,6 +21,9 @@ class IdentitySettings:
     #: The account lock (the same rules and defaults as the engine's `lockout` detector).
     lock: LockPolicy = field(default_factory=LockPolicy)
     cooling_off: timedelta = timedelta(hours=72)
+    #: A factor added on a session at least this risky waits `factor_probation` for withdrawals.
+    risky_session: float = 0.4
+    factor_probation: timedelta = timedelta(hours=72)
     #: JSDA: MFA at every login. False only lets a known device skip the factor.
     mfa_at_login: bool = True
     step_up_ttl: timedelta = timedelta(minutes=5)
@@ -27,4 +31,7 @@ class IdentitySettings:
     ticket_ttl: timedelta = timedelta(minutes=10)
     argon2: Argon2Parameters = field(default_factory=Argon2Parameters)
     rate_limits: RateLimitPolicy = field(default_factory=RateLimitPolicy)
+    #: AES-256 key sealing TOTP secrets at rest; created 0600 on first run (identity/sealed.py).
+    #: None: `identity.key` next to the identity database.
+    secret_key_path: Path | None = None
     stuffing: StuffingPolicy = field(default_factory=StuffingPolicy)

@@ -1,14 +1,23 @@
 """Storage of credentials and factors: one interface, an in-memory twin and (in sqlite_store) SQLite.
 
 Every record is a frozen dataclass encoded with msgspec, kept under (namespace, key). The typed
-methods live in `KeyValueIdentityStore`, so the twins differ only in five primitive operations
+methods live in `KeyValueIdentityStore`, so the twins differ only in a few primitive operations
 and cannot drift apart in behaviour.
+
+`transaction()` makes what runs inside it one atomic step: a check and the change it allows (a TOTP
+step, a code's attempts, a recovery code, a lock transition, a new session) cannot interleave with
+another request's. SQLite takes the write lock at the start (`BEGIN IMMEDIATE`); a PostgreSQL twin
+would lock the customer's rows (`SELECT ... FOR UPDATE`) in the same place. Transactions nest: only
+the outermost one commits.
 """
 
 from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import msgspec
@@ -19,6 +28,7 @@ from kozaguard.identity.models import Challenge, Customer, Device, LoginRecord, 
 from kozaguard.identity.otp import TotpEnrolment
 from kozaguard.identity.passkeys import Passkey
 from kozaguard.identity.recovery import RecoveryCode
+from kozaguard.identity.sealed import SecretBox
 
 T = TypeVar("T")
 RECENT_LOGINS = 50
@@ -26,6 +36,10 @@ RECENT_LOGINS = 50
 
 class IdentityStore(ABC):
     """What the identity service needs to remember."""
+
+    @abstractmethod
+    def transaction(self) -> Any:
+        """A context manager: everything inside commits together or not at all."""
 
     @abstractmethod
     def add_customer(self, customer: Customer) -> bool:
@@ -78,6 +92,14 @@ class IdentityStore(ABC):
     @abstractmethod
     def delete_session(self, token_hash: str) -> None: ...
     @abstractmethod
+    def revoke_sessions(self, customer_id: str, keep: str | None = None) -> int:
+        """End every session of the customer except `keep` (a token hash); returns how many ended."""
+
+    @abstractmethod
+    def purge_challenges(self, now: Any) -> int:
+        """Delete the WebAuthn challenges that expired before `now`; returns how many."""
+
+    @abstractmethod
     def add_login(self, record: LoginRecord) -> None: ...
     @abstractmethod
     def recent_logins(self, customer_id: str, limit: int = 20) -> list[LoginRecord]: ...
@@ -88,10 +110,12 @@ class IdentityStore(ABC):
 
 
 class KeyValueIdentityStore(IdentityStore):
-    """The typed methods over five primitives: get, put, delete, and their namespaces."""
+    """The typed methods over a few primitives: get, put, delete, scan, and their namespaces.
 
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
+    `box` seals TOTP secrets before they are written (None only in tests of the stores themselves).
+    """
+
+    box: SecretBox | None = None
 
     @abstractmethod
     def _get(self, ns: str, key: str) -> bytes | None: ...
@@ -99,6 +123,8 @@ class KeyValueIdentityStore(IdentityStore):
     def _put(self, ns: str, key: str, value: bytes) -> None: ...
     @abstractmethod
     def _delete(self, ns: str, key: str) -> None: ...
+    @abstractmethod
+    def _scan(self, ns: str) -> list[tuple[str, bytes]]: ...
 
     def _read(self, ns: str, key: str, type_: type[T]) -> T | None:
         raw = self._get(ns, key)
@@ -112,7 +138,7 @@ class KeyValueIdentityStore(IdentityStore):
 
     # customers
     def add_customer(self, customer: Customer) -> bool:
-        with self._lock:
+        with self.transaction():
             if self._get("login_id", customer.login_id) is not None:
                 return False
             self._put("login_id", customer.login_id, customer.customer_id.encode())
@@ -120,7 +146,7 @@ class KeyValueIdentityStore(IdentityStore):
             return True
 
     def save_customer(self, customer: Customer) -> None:
-        with self._lock:
+        with self.transaction():
             self._write("customer", customer.customer_id, customer)
 
     def get_customer(self, customer_id: str) -> Customer | None:
@@ -138,9 +164,14 @@ class KeyValueIdentityStore(IdentityStore):
         self._write("lockout", customer_id, state)
 
     def get_totp(self, customer_id: str) -> TotpEnrolment | None:
-        return self._read("totp", customer_id, TotpEnrolment)
+        found = self._read("totp", customer_id, TotpEnrolment)
+        if found is None or self.box is None:
+            return found
+        return replace(found, secret=self.box.open(found.secret))
 
     def save_totp(self, customer_id: str, enrolment: TotpEnrolment | None) -> None:
+        if enrolment is not None and self.box is not None:
+            enrolment = replace(enrolment, secret=self.box.seal(enrolment.secret))
         self._write("totp", customer_id, enrolment)
 
     def get_code(self, customer_id: str, purpose: str) -> IssuedCode | None:
@@ -166,7 +197,7 @@ class KeyValueIdentityStore(IdentityStore):
         return next((p for p in self.list_passkeys(owner.decode()) if p.credential_id == credential_id), None)
 
     def save_passkey(self, passkey: Passkey) -> None:
-        with self._lock:
+        with self.transaction():
             current = self.list_passkeys(passkey.customer_id)
             updated = [passkey if p.credential_id == passkey.credential_id else p for p in current]
             if not any(p.credential_id == passkey.credential_id for p in current):
@@ -175,7 +206,7 @@ class KeyValueIdentityStore(IdentityStore):
             self._write("passkeys", passkey.customer_id, updated)
 
     def delete_passkey(self, credential_id: bytes) -> None:
-        with self._lock:
+        with self.transaction():
             passkey = self.get_passkey(credential_id)
             if passkey is None:
                 return
@@ -188,7 +219,7 @@ class KeyValueIdentityStore(IdentityStore):
         self._write("challenge", key, challenge)
 
     def pop_challenge(self, key: str) -> Challenge | None:
-        with self._lock:
+        with self.transaction():
             found = self._read("challenge", key, Challenge)
             self._delete("challenge", key)
             return found
@@ -203,7 +234,11 @@ class KeyValueIdentityStore(IdentityStore):
         self._delete("ticket", ticket_hash)
 
     def save_session(self, session: Session) -> None:
-        self._write("session", session.token_hash, session)
+        with self.transaction():
+            mine = self._read("sessions_of", session.customer_id, list[str]) or []
+            if session.token_hash not in mine:
+                self._write("sessions_of", session.customer_id, [*mine, session.token_hash])
+            self._write("session", session.token_hash, session)
 
     def get_session(self, token_hash: str) -> Session | None:
         return self._read("session", token_hash, Session)
@@ -211,9 +246,31 @@ class KeyValueIdentityStore(IdentityStore):
     def delete_session(self, token_hash: str) -> None:
         self._delete("session", token_hash)
 
+    def revoke_sessions(self, customer_id: str, keep: str | None = None) -> int:
+        with self.transaction():
+            mine = self._read("sessions_of", customer_id, list[str]) or []
+            ended = 0
+            for token_hash in mine:
+                if token_hash != keep and self._get("session", token_hash) is not None:
+                    self._delete("session", token_hash)
+                    ended += 1
+            self._write("sessions_of", customer_id, [keep] if keep in mine else None)
+            return ended
+
+    def purge_challenges(self, now) -> int:
+        with self.transaction():
+            expired = [
+                key
+                for key, raw in self._scan("challenge")
+                if msgspec.json.decode(raw, type=Challenge).expires_at <= now
+            ]
+            for key in expired:
+                self._delete("challenge", key)
+            return len(expired)
+
     # history
     def add_login(self, record: LoginRecord) -> None:
-        with self._lock:
+        with self.transaction():
             records = self._read("logins", record.customer_id, list[LoginRecord]) or []
             self._write("logins", record.customer_id, [record, *records][:RECENT_LOGINS])
 
@@ -221,7 +278,7 @@ class KeyValueIdentityStore(IdentityStore):
         return (self._read("logins", customer_id, list[LoginRecord]) or [])[:limit]
 
     def save_device(self, customer_id: str, device: Device) -> None:
-        with self._lock:
+        with self.transaction():
             known = self._read("devices", customer_id, dict[str, Device]) or {}
             known[device.device_id] = device
             self._write("devices", customer_id, known)
@@ -232,11 +289,22 @@ class KeyValueIdentityStore(IdentityStore):
 
 
 class MemoryIdentityStore(KeyValueIdentityStore):
-    """In-memory twin for tests and single-process demos."""
+    """In-memory twin for tests and single-process demos; a transaction holds the one lock."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, box: SecretBox | None = None) -> None:
+        self._lock = threading.RLock()
         self._data: dict[tuple[str, str], bytes] = {}
+        self.box = box
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            saved = dict(self._data)
+            try:
+                yield
+            except BaseException:
+                self._data = saved
+                raise
 
     def _get(self, ns: str, key: str) -> bytes | None:
         return self._data.get((ns, key))
@@ -246,3 +314,6 @@ class MemoryIdentityStore(KeyValueIdentityStore):
 
     def _delete(self, ns: str, key: str) -> None:
         self._data.pop((ns, key), None)
+
+    def _scan(self, ns: str) -> list[tuple[str, bytes]]:
+        return [(k, v) for (n, k), v in list(self._data.items()) if n == ns]

@@ -13,6 +13,7 @@ from kozaguard.engine.door import EngineDoor
 from kozaguard.engine.network import ip_info
 from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.identity.ratelimit import LoginRateLimiter
+from kozaguard.identity.sealed import SecretBox
 from kozaguard.identity.service import IdentityService, plain_source
 from kozaguard.identity.sqlite_store import SqliteIdentityStore
 from kozaguard.identity.store import IdentityStore, MemoryIdentityStore
@@ -27,10 +28,11 @@ def network_source(ip: str) -> Source:
 
 
 def make_store(settings: Settings) -> IdentityStore:
+    box = SecretBox.from_file(settings.identity.secret_key_path or settings.db_path.with_name("identity.key"))
     if settings.store == "sqlite":
-        return SqliteIdentityStore(settings.db_path)
+        return SqliteIdentityStore(settings.db_path, box)
     if settings.store == "memory":
-        return MemoryIdentityStore()
+        return MemoryIdentityStore(box)
     raise ValueError(f"store: unknown kind {settings.store!r}; use sqlite or memory")
 
 

@@ -111,7 +111,8 @@ def install(app: FastAPI) -> None:
             fix=exc.fix,
             details=exc.details,
         )
-        return error_response(exc.status, body)
+        retry = exc.details.get("retry_after")
+        return error_response(exc.status, body, {"Retry-After": str(retry)} if retry else None)
 
     @app.exception_handler(KeyRefused)
     async def key_refused(_: Request, exc: KeyRefused) -> JSONResponse:

@@ -16,7 +16,7 @@ from kozaguard.entrypoints.api import schemas as s
 from kozaguard.entrypoints.api.auth import require_scope
 from kozaguard.entrypoints.api.errors import ErrorBody
 from kozaguard.entrypoints.api.proxies import client_ip
-from kozaguard.identity.errors import IdentityError, NotAuthenticated
+from kozaguard.identity.catalogue import refusal
 from kozaguard.identity.models import LoginContext
 from kozaguard.identity.service import IdentityService, LoginDecision, mask
 
@@ -55,12 +55,7 @@ def session_token(
         return authorization[7:].strip()
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
-        raise NotAuthenticated(
-            "Not logged in.",
-            message_ja="ログインしてください。",
-            field="session",
-            fix="Log in, then send 'Authorization: Bearer <session>' or the kz_session cookie.",
-        )
+        raise refusal("not_authenticated", field="session")
     return token
 
 
@@ -200,13 +195,7 @@ def staff_unlock(
     if not expected or not secrets.compare_digest(
         expected.encode(), x_staff_token.encode("utf-8", "replace")
     ):
-        raise IdentityError(
-            "Staff token missing or wrong.",
-            field="X-Staff-Token",
-            fix="Send the staff token configured as KOZAGUARD_STAFF_TOKEN.",
-            code="staff_only",
-            status=403,
-        )
+        raise refusal("staff_only", field="X-Staff-Token")
     svc.staff_unlock(body.customer_id, lock.UnlockRoute(body.via))
     return s.StatusOut(status="unlocked")
 
@@ -312,12 +301,7 @@ def passkey_remove(credential_id: str, token: Token, svc: Service) -> s.StatusOu
     try:
         raw = base64url_to_bytes(credential_id)
     except Exception as exc:
-        raise IdentityError(
-            "credential_id is not base64url.",
-            field="credential_id",
-            fix="Use the id returned by GET /identity/passkeys.",
-            status=422,
-        ) from exc
+        raise refusal("invalid_credential_id", field="credential_id") from exc
     svc.remove_passkey(token, raw)
     return s.StatusOut(status="removed")
 

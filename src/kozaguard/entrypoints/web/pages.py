@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from kozaguard.account_security.step_up import Action
 from kozaguard.entrypoints.api.identity import SESSION_COOKIE, login_context, set_session_cookie
 from kozaguard.identity.errors import IdentityError
 from kozaguard.identity.notices import jst
@@ -108,6 +109,35 @@ def login_verify(
     out = HTMLResponse("", headers={"HX-Redirect": "/identity/pages/activity"})
     set_session_cookie(request, out, d.session)
     return out
+
+
+@router.post("/step-up")
+def step_up_send(request: Request) -> HTMLResponse:
+    """Send the code of the step-up that adding a factor needs (a code-only customer's step-up)."""
+    token = _token(request)
+    if token is None:
+        return HTMLResponse("<p class='error'>ログインしてください。</p>", status_code=401)
+    try:
+        c = _svc(request).begin_step_up(token, Action.FACTOR_ENROLMENT)
+    except IdentityError as exc:
+        return _page(request, "_message.html", error=exc.message_ja or exc.message)
+    if c.code_sent_to is None:
+        return _page(request, "_message.html", error="登録済みのパスキーまたは認証アプリで確認してください。")
+    return _page(request, "_message.html", message=f"認証コードを {c.code_sent_to} に送信しました。")
+
+
+@router.post("/step-up/verify")
+def step_up_verify(request: Request, code: Annotated[str, Form(max_length=32)]) -> HTMLResponse:
+    token = _token(request)
+    if token is None:
+        return HTMLResponse("<p class='error'>ログインしてください。</p>", status_code=401)
+    svc = _svc(request)
+    try:
+        method = svc.begin_step_up_method(token, Action.FACTOR_ENROLMENT)
+        svc.verify_step_up(token, Action.FACTOR_ENROLMENT, method, code=code)
+    except IdentityError as exc:
+        return _page(request, "_message.html", error=exc.message_ja or exc.message)
+    return _page(request, "_message.html", message="確認しました。5分以内に登録してください。")
 
 
 @router.get("/activity")

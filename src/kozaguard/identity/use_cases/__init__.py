@@ -1,0 +1,1 @@
+"""The identity use cases, one module per area; `IdentityService` combines them."""
