@@ -259,7 +259,11 @@ def letter(
     return HTMLResponse(render_html(data))
 
 
-@router.get("/reports/fsa", summary="The FSA's monthly table as CSV", response_class=PlainTextResponse)
+@router.get(
+    "/reports/fsa",
+    summary="The FSA's monthly table as CSV",
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 def fsa(request: Request, _: Reader, month: str | None = None) -> PlainTextResponse:
     from kozaguard.cases.fsa import parse_months, table, to_csv
 
