@@ -66,3 +66,21 @@ def test_learn_one_makes_the_customers_markets_and_sizes_familiar():
         account.orders += 1
     assert "TSE-STANDARD" in account.markets and account.order_size[0] > 0
     assert ev.score_one(order, account, session(), state, ip_info(order.ip), 1e9) <= before
+
+
+def test_a_suspected_account_weighs_only_on_a_strangers_session():
+    """A mark (shared crew infrastructure, a reported code) raises a stranger's session, never the
+    customer's own devices, and expires."""
+    from kozaguard.engine.suspicion import mark
+
+    state, account = setup()
+    order = sell(at(3, 10), "7203", 100)
+    stranger = session(new_device=True)
+    own_before = score(order, account, session(), state)
+    stranger_before = score(order, account, stranger, state)
+    mark(account, "shared_infrastructure", 1e9 - 3600)
+    assert score(order, account, session(), state) == own_before
+    assert score(order, account, stranger, state) - stranger_before >= 4.0
+    ev = Evidence()
+    later = ev.score_one(order, account, stranger, state, ip_info(order.ip), 1e9 + 8 * 86400)
+    assert later == stranger_before

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from kozaguard.account_security import lock as account_lock
+from kozaguard.engine import suspicion
 from kozaguard.engine.detector import Context, Detector
 from kozaguard.engine.evidence import Evidence
 from kozaguard.engine.infrastructure import SharedInfrastructure, login_keys
@@ -185,6 +186,7 @@ class Engine:
         risk = decision.score if decision else 0.0
         session = self._open_session(event, net, ctx.now, by_login=True, risk=risk)
         self._stranger(session, event, ctx)
+        suspicion.after_login(account, session, decision.reasons if decision else [], ctx.now)
         self.profile.learn_login(account, event, net, ctx.now, risk=risk)
 
     def _stranger(self, session: Session, event: Login, ctx: Context) -> None:
@@ -315,6 +317,8 @@ class Engine:
     def _report(self, e: CustomerReport) -> None:
         acc = self.state.account(e.account_id)
         acc.reports[e.kind] = _epoch(e.ts)
+        if e.kind in suspicion.REPORTED:
+            suspicion.mark(acc, suspicion.REPORTED[e.kind], _epoch(e.ts))
         if e.kind == "locked_out":  # the customer has been verified out of band
             acc.lock = _unlock(acc.lock, account_lock.UnlockRoute.STAFF, _epoch(e.ts))
             acc.failures = 0

@@ -24,6 +24,7 @@ from msgspec import Struct
 from kozaguard.engine.detectors._market import holdings_value, order_value, premium, volume_share
 from kozaguard.engine.network import IpInfo
 from kozaguard.engine.state import Account, Session, State
+from kozaguard.engine.suspicion import stranger, suspected
 from kozaguard.events.schema import Action, OrderNew, Withdrawal
 
 CONTACT_SECONDS = 24 * 3600.0
@@ -38,14 +39,14 @@ class Weights(Struct, kw_only=True, frozen=True):
     new_place: float = 1.0
     stranger_network: float = 1.5
     first_login: float = 1.0
-    shared: float = 1.5  # per other account sharing the client or place, up to `shared_max`
+    shared: float = 3.0  # per other account sharing the client or place, up to `shared_max`
     shared_max: int = 3
     contact_changed: float = (
         2.5  # within a day; 1.5 within a week (attackers may wait for the notice to pass)
     )
     contact_changed_week: float = 1.5
     probation: float = 1.5
-    client_changed: float = 6.0
+    client_changed: float = 8.0
     country_changed: float = 4.0
     moved: float = 2.5
     hops: float = 1.5  # per further change of network within the session, up to 2: rotating proxies
@@ -64,6 +65,8 @@ class Weights(Struct, kw_only=True, frozen=True):
     unusual_size: float = 0.5  # per standard deviation above the customer's usual order, up to 3
     habitual_seller: float = -1.0
     new_payee: float = 2.0
+    suspect: float = 4.0  # a stranger's session on an account marked lately (engine/suspicion.py)
+    suspect_days: float = 7.0
 
 
 def session_log_odds(s: Session, w: Weights) -> float:
@@ -137,6 +140,8 @@ class Evidence:
                 x += w.unknown_client
             if s.device_id and not s.new_device and self.on_probation(account, s.device_id, now):
                 x += w.probation
+            if account.suspect and stranger(s) and suspected(account, now, w.suspect_days):
+                x += w.suspect
         if account.contacts_changed(now, CONTACT_SECONDS):
             x += w.contact_changed
         elif account.contacts_changed(now, 7 * CONTACT_SECONDS):

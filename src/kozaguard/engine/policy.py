@@ -31,9 +31,12 @@ FLOORS = frozenset(
         "no_trusted_factor",
         "account_reported_unrecognized",
         "reported_code_new_device",
+        "coordinated_buying",
+        "restricted_symbol_doubtful_session",
     }
 )
-"""Reasons whose stop no budget lowers: a lock, a code that cannot be trusted, the customer's report."""
+"""Reasons whose stop no budget lowers: a lock, a code that cannot be trusted, the customer's report,
+a campaign's buy (doubtful sessions of several accounts buying one symbol above the market)."""
 
 
 class Policy:

@@ -54,6 +54,7 @@ class Account(Struct, kw_only=True):
     lock: LockState = field(default_factory=LockState)  # the account lock (account_security.lock)
     changed: dict[str, float] = field(default_factory=dict)  # profile field or "factor" -> when
     reports: dict[str, float] = field(default_factory=dict)  # customer.report kind -> when
+    suspect: dict[str, float] = field(default_factory=dict)  # engine/suspicion.py: mark -> when
     first_seen: float | None = None
 
     def contacts_changed(self, now: float, seconds: float) -> list[str]:

@@ -29,3 +29,17 @@ def test_buyers_at_the_market_are_not_a_campaign():
 def test_customers_on_their_own_sessions_are_not_a_campaign():
     d = judge(PumpCampaign(accounts=3), [*history(), *buyers(5, session="own")])
     assert d.decision == "allow" and d.actions == []
+
+
+def test_a_doubtful_session_paying_above_the_market_for_a_restricted_symbol_is_a_floor():
+    """The campaign's own shape keeps its denial; a customer's market order only the budget's."""
+    from kozaguard.engine.policy import FLOORS
+
+    stolen = buy(at(3, 10), "9999", 100, 100, account_id="V9", session_id="s9", **HOME)
+    d = judge(PumpCampaign(accounts=3), [*history(), *buyers(3), stolen])
+    assert d.decision == "deny" and d.reasons == ["restricted_symbol_doubtful_session"]
+    assert "restricted_symbol_doubtful_session" in FLOORS and "symbol_restricted" not in FLOORS
+    at_market = buy(at(3, 10), "9999", 100, None, account_id="V9", session_id="s9", **HOME)
+    assert judge(PumpCampaign(accounts=3), [*history(), *buyers(3), at_market]).reasons == [
+        "symbol_restricted"
+    ]
