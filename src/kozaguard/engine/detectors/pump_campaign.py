@@ -4,12 +4,14 @@ In 2025 hijacked accounts bought the same thin symbol within minutes to hours wh
 own account sold into the spike. When enough distinct accounts buy one symbol at a premium within a
 window, each from a session that carries some doubt (a risky login, a move to an unknown network, a
 session never seen logging in), the buy is held and the symbol restricted (買付停止), as brokers did;
-later buys are denied until staff lift the restriction. A doubtful session's buy of a restricted symbol above the market,
-and the buy that completes the campaign, keep their stop whatever the friction budget says
-(`restricted_symbol_doubtful_session`, `coordinated_buying` are floors in `engine/policy.py`); a
-customer's buy on a session opened without doubt is denied only as far as the budget allows. Customers on sessions they opened without
+later buys are denied until staff lift the restriction. Customers on sessions they opened without
 doubt are not counted: eager buyers of a rising stock are not a campaign, and a restriction on
 their evidence would deny every later buyer of it.
+
+A doubtful session's buy of a restricted symbol above the market, and the buy that completes the
+campaign, keep their stop whatever the friction budget says (`restricted_symbol_doubtful_session`
+and `coordinated_buying` are floors in `engine/policy.py`); a customer's buy on a session opened
+without doubt is denied only as far as the budget allows.
 """
 
 from __future__ import annotations
