@@ -71,3 +71,27 @@ def test_backend_replays_the_sample_like_memory(make_state, data_dir):
     state.close()
     assert got.getvalue() == want.getvalue()
     assert want.getvalue().count(b"\n") > 10
+
+
+def test_backend_keeps_first_copies_and_the_replay_position(make_state):
+    from datetime import UTC, datetime
+
+    from kozaguard.engine.state import ReplayPosition
+
+    where = ReplayPosition(
+        input="/in", input_offset=10, input_line=2, input_tail=7, last_ts=datetime(2025, 3, 17, tzinfo=UTC),
+        output="/out", output_offset=5, output_tail=9,
+    )  # fmt: skip
+    state = make_state()
+    state.ledger.record("e1", None, 0xFFFFFFFF, 3)
+    state.ledger.record("e2", None)
+    state.ledger.set_position(where)
+    assert state.ledger.first_copy("e1") == (0xFFFFFFFF, 3) and state.ledger.first_copy("e2") is None
+    state.close()
+    if make_state.backend == "memory":
+        return  # memory keeps nothing across a restart
+    again = make_state()
+    assert again.ledger.first_copy("e1") == (0xFFFFFFFF, 3) and again.ledger.first_copy("e2") is None
+    assert again.ledger.first_copy("e3") is None and again.ledger.seen("e2")
+    assert again.ledger.position() == where
+    again.close()

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 import msgspec
 import redis
 
-from kozaguard.engine.state import Account, Session, State, Symbol
+from kozaguard.engine.state import Account, ReplayPosition, Session, State, Symbol
 from kozaguard.events.schema import Decision, Event
 
 _encode = msgspec.msgpack.Encoder().encode
@@ -313,6 +313,9 @@ class RedisLedger:
 
     def __init__(self, store: RedisStore, *, optimistic: bool = False, ttl_ms: int = 0) -> None:
         self.repo = RedisRepository(store, "ledger", Decision | None, ttl_ms=ttl_ms)
+        # where a replay read each event first (line << 32 | fingerprint), and how far it got
+        self.origins = RedisRepository(store, "origin", int, ttl_ms=ttl_ms)
+        self.positions = RedisRepository(store, "position", ReplayPosition)
         self.store, self.optimistic, self.market = store, optimistic, False
 
     def seen(self, event_id: str) -> bool:
@@ -334,9 +337,13 @@ class RedisLedger:
     def decision(self, event_id: str) -> Decision | None:
         return None if self.market else self.repo.get(event_id)
 
-    def record(self, event_id: str, decision: Decision | None) -> None:
+    def record(
+        self, event_id: str, decision: Decision | None, fingerprint: int | None = None, line: int = 0
+    ) -> None:
         if self.market:
             return
+        if fingerprint is not None:
+            self.origins.put(event_id, line << 32 | fingerprint)
         repo = self.repo
         k = repo.redis_key(event_id)
         store = self.store
@@ -348,6 +355,16 @@ class RedisLedger:
         store.touched.add(k)
         store.dirty.add(k)
         store.live[k] = (repo, decision)
+
+    def first_copy(self, event_id: str) -> tuple[int, int] | None:
+        origin = None if self.market else self.origins.get(event_id)
+        return None if origin is None else (origin & 0xFFFFFFFF, origin >> 32)
+
+    def position(self) -> ReplayPosition | None:
+        return self.positions.get("replay")
+
+    def set_position(self, position: ReplayPosition) -> None:
+        self.positions.put("replay", position)
 
 
 class RedisState(State):

@@ -3,7 +3,8 @@
 Each repository is a table of `key -> msgpack blob`. Records read or written stay in an identity
 map, so the hot path works on Python objects; `flush()` writes the changed ones in one transaction
 (the engine's caller flushes every few thousand events and at the end), so a stopped replay resumes
-from its last flush and the ledger keeps repeated events from being applied twice.
+from its last flush, whose transaction also holds the replay's position, and the ledger keeps
+repeated events from being applied twice.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-from kozaguard.engine.state import Account, Session, State, Symbol
+from kozaguard.engine.state import Account, ReplayPosition, Session, State, Symbol
 from kozaguard.events.schema import Decision
 
 K = TypeVar("K")
@@ -63,19 +64,35 @@ class SqliteRepository(Generic[K, R]):
 
 
 class SqliteLedger:
-    """Processed event ids and their decisions; pending ones are kept in memory until `flush()`."""
+    """Processed event ids, their decisions and first copies, and the replay position; pending ones
+    are kept in memory until `flush()`, which writes them in the state's transaction."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
-        self._pending: dict[str, Decision | None] = {}
+        self._pending: dict[str, tuple[Decision | None, int | None, int]] = {}
+        self._position: ReplayPosition | None = None
+        self._position_changed = False
         self._decode = msgspec.msgpack.Decoder(Decision).decode
-        db.execute("CREATE TABLE IF NOT EXISTS ledger (event_id TEXT PRIMARY KEY, decision BLOB)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS ledger"
+            " (event_id TEXT PRIMARY KEY, decision BLOB, fingerprint INTEGER, line INTEGER)"
+        )
+        columns = {row[1] for row in db.execute("PRAGMA table_info(ledger)")}
+        for column in ("fingerprint", "line"):  # a ledger written before first copies were kept
+            if column not in columns:
+                db.execute(f"ALTER TABLE ledger ADD COLUMN {column} INTEGER")
+        db.execute("CREATE TABLE IF NOT EXISTS position (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        row = db.execute("SELECT value FROM position WHERE name = 'replay'").fetchone()
+        if row is not None:
+            self._position = msgspec.msgpack.decode(row[0], type=ReplayPosition)
         # ids this process recorded: a ledger that started empty needs no query for the others
         self._fresh = db.execute("SELECT 1 FROM ledger LIMIT 1").fetchone() is None
         self._recorded: set[str] = set()
 
     def _row(self, event_id: str):
-        return self._db.execute("SELECT decision FROM ledger WHERE event_id = ?", (event_id,)).fetchone()
+        return self._db.execute(
+            "SELECT decision, fingerprint, line FROM ledger WHERE event_id = ?", (event_id,)
+        ).fetchone()
 
     def seen(self, event_id: str) -> bool:
         if event_id in self._pending or event_id in self._recorded:
@@ -84,22 +101,46 @@ class SqliteLedger:
 
     def decision(self, event_id: str) -> Decision | None:
         if event_id in self._pending:
-            return self._pending[event_id]
+            return self._pending[event_id][0]
         row = self._row(event_id)
         return self._decode(row[0]) if row and row[0] is not None else None
 
-    def record(self, event_id: str, decision: Decision | None) -> None:
-        self._pending[event_id] = decision
+    def record(
+        self, event_id: str, decision: Decision | None, fingerprint: int | None = None, line: int = 0
+    ) -> None:
+        self._pending[event_id] = (decision, fingerprint, line)
         if self._fresh:
             self._recorded.add(event_id)
+
+    def first_copy(self, event_id: str) -> tuple[int, int] | None:
+        if event_id in self._pending:
+            _, fingerprint, line = self._pending[event_id]
+        else:
+            row = self._row(event_id)
+            if row is None:
+                return None
+            _, fingerprint, line = row
+        return None if fingerprint is None else (fingerprint, line)
+
+    def position(self) -> ReplayPosition | None:
+        return self._position
+
+    def set_position(self, position: ReplayPosition) -> None:
+        self._position, self._position_changed = position, True
 
     def flush(self) -> None:
         if self._pending:
             self._db.executemany(
-                "INSERT OR REPLACE INTO ledger (event_id, decision) VALUES (?, ?)",
-                [(k, None if d is None else _encode(d)) for k, d in self._pending.items()],
+                "INSERT OR REPLACE INTO ledger (event_id, decision, fingerprint, line) VALUES (?, ?, ?, ?)",
+                [(k, None if d is None else _encode(d), f, n) for k, (d, f, n) in self._pending.items()],
             )
             self._pending.clear()
+        if self._position_changed:
+            self._db.execute(
+                "INSERT OR REPLACE INTO position (name, value) VALUES ('replay', ?)",
+                (_encode(self._position),),
+            )
+            self._position_changed = False
 
 
 class SqliteState(State):

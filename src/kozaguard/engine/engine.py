@@ -93,8 +93,9 @@ class Engine:
             return ledger.decision(event.event_id)
         return self.process_new(event)
 
-    def process_new(self, event: Event) -> Decision | None:
-        """Decide an event whose `event_id` the caller has just checked is not in the ledger."""
+    def process_new(self, event: Event, fingerprint: int | None = None, line: int = 0) -> Decision | None:
+        """Decide an event whose `event_id` the caller has just checked is not in the ledger; the
+        ledger keeps `fingerprint` (of the event's content) and `line` to recognise a repeat."""
         ledger = self.state.ledger
         if isinstance(event, Action) and type(event) not in _NO_DECISION:
             decision = self._action(event)
@@ -108,7 +109,7 @@ class Engine:
                 ctx = self._account_context(event)
                 for observe in observers:
                     observe(event, ctx)
-        ledger.record(event.event_id, decision)
+        ledger.record(event.event_id, decision, fingerprint, line)
         return decision
 
     # --- actions -------------------------------------------------------------------------------

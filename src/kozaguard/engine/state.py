@@ -8,6 +8,7 @@ key). `Repository` is the one storage interface: the in-memory twin is a dict, t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from msgspec import Struct, field
@@ -121,14 +122,50 @@ class Repository(Protocol, Generic[K, R]):
     def __len__(self) -> int: ...
 
 
+class ReplayPosition(Struct, kw_only=True):
+    """How far a replay got, kept by the ledger and written in the same transaction as the state it
+    produced: a replay restarted on that state continues from here, so its output is the same as
+    one uninterrupted run. Offsets are bytes; each `*_tail` is the CRC-32 of the (at most
+    `TAIL` bytes) before its offset, which tells a restart that the file is still the one recorded.
+    """
+
+    input: str
+    input_offset: int
+    input_line: int
+    input_tail: int
+    last_ts: datetime | None
+    output: str
+    output_offset: int
+    output_tail: int
+    rejects: str | None = None
+    rejects_offset: int = 0
+
+
+TAIL = 256
+
+
 class Ledger(Protocol):
-    """Processed event ids with the decision each got (None for events without one)."""
+    """Processed event ids with the decision each got (None for events without one), where each was
+    read first (a CRC-32 of its line and its line number, for repeats with other content), and the
+    position of the replay that recorded them."""
 
     def seen(self, event_id: str) -> bool: ...
 
     def decision(self, event_id: str) -> Decision | None: ...
 
-    def record(self, event_id: str, decision: Decision | None) -> None: ...
+    def record(
+        self, event_id: str, decision: Decision | None, fingerprint: int | None = None, line: int = 0
+    ) -> None: ...
+
+    def first_copy(self, event_id: str) -> tuple[int, int] | None:
+        """`(fingerprint, line)` recorded with the event, or None (unseen, or recorded without)."""
+        ...
+
+    def position(self) -> ReplayPosition | None: ...
+
+    def set_position(self, position: ReplayPosition) -> None:
+        """Kept with the next `flush()`, in the same transaction as the records."""
+        ...
 
 
 class State:

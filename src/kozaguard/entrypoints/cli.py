@@ -61,13 +61,13 @@ def open_in(path: str):
 
 
 @contextlib.contextmanager
-def open_out(path: str):
-    """A binary sink: a file, or stdout for `-`."""
+def open_out(path: str, *, keep: bool = False):
+    """A binary sink: a file (emptied, or with `keep` opened to continue it), or stdout for `-`."""
     if path == "-":
         yield sys.stdout.buffer
         return
     try:
-        f = open(path, "wb")  # noqa: SIM115 - closed by the context manager
+        f = open(path, "r+b" if keep else "w+b")  # noqa: SIM115 - closed by the context manager
     except OSError as err:
         raise fail(f"{path}: cannot write ({err.strerror}); check the folder exists") from None
     with f:
@@ -105,10 +105,16 @@ def replay(
     ] = None,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
 ) -> None:
-    """Run an event stream through the engine: one decision line per decision-bearing event."""
+    """Run an event stream through the engine: one decision line per decision-bearing event.
+
+    With a durable state (sqlite:, redis://) and files for input and output, the same command run
+    again after a stop continues where the state stopped: the decisions file ends as one
+    uninterrupted run writes it.
+    """
     from kozaguard.bootstrap import build_engine
     from kozaguard.config import ConfigError, load_settings
     from kozaguard.events.codec import InvalidLine
+    from kozaguard.replay import ResumeError, continue_at, resumable, resume_point
     from kozaguard.replay import replay as run
 
     try:
@@ -116,15 +122,27 @@ def replay(
         engine = build_engine(settings)
     except ConfigError as err:
         raise fail(str(err)) from None
+    durable = settings.state != "memory"
+    at = resume_point(engine.state.ledger.position(), events, output) if durable else None
+    if at is not None and not Path(output).is_file():
+        raise fail(
+            f"{output}: the state's replay wrote {at.output_offset:,} bytes of decisions here and the file "
+            "is gone; restore it, or start afresh with a new state (or another output file)"
+        )
     source = "<stdin>" if events == "-" else events
     total = Path(events).stat().st_size if events != "-" and Path(events).is_file() else None
+    if total is not None and at is not None:
+        total -= at.input_offset
     bar, advance = progress_bar(total, "replay")
-    with open_in(events) as src, open_out(output) as out, bar:
+    with open_in(events) as src, open_out(output, keep=at is not None) as out, bar:
         reject_file: BinaryIO | None = None
         with contextlib.ExitStack() as stack:
             if rejects is not None:
-                reject_file = stack.enter_context(open(rejects, "wb"))
+                same = at is not None and at.rejects == str(rejects.resolve()) and rejects.is_file()
+                reject_file = stack.enter_context(open(rejects, "r+b" if same else "w+b"))
             try:
+                if at is not None:
+                    continue_at(at, src, out, reject_file)
                 summary = run(
                     engine,
                     src,
@@ -133,14 +151,20 @@ def replay(
                     rejects=reject_file,
                     flush_every=settings.flush_every,
                     progress=advance,
+                    start=at,
+                    positions=durable and resumable(src, out, reject_file),
                 )
-            except InvalidLine as err:
+            except (InvalidLine, ResumeError) as err:
                 engine.state.close()
                 raise fail(str(err)) from None
+            except KeyboardInterrupt:
+                stopped = "interrupted; the state keeps its last flush: run the same command to go on"
+                raise fail(stopped, 130) from None
     engine.state.close()
     outcomes = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.outcomes.items()))
+    resumed = "" if summary.resumed_after is None else f" (continued after line {summary.resumed_after:,})"
     typer.echo(
-        f"replay: {summary.events:,} events, {summary.decisions:,} decisions ({outcomes}), "
+        f"replay: {summary.events:,} events{resumed}, {summary.decisions:,} decisions ({outcomes}), "
         f"{summary.duplicates:,} repeated, {summary.rejects:,} rejected, "
         f"{summary.seconds:.1f}s ({summary.rate:,.0f} events/s)",
         err=True,

@@ -69,14 +69,20 @@ def _event_id_of(raw: bytes) -> str | None:
     """Best effort: the event_id of a line that failed validation (only on the error path)."""
     try:
         obj = _loose.decode(raw)
-    except (msgspec.DecodeError, UnicodeDecodeError):
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
         return None
     if isinstance(obj, dict) and isinstance(obj.get("event_id"), str):
         return obj["event_id"]
     return None
 
 
-def _explain(source: str, n: int, raw: bytes, err: msgspec.MsgspecError | UnicodeDecodeError) -> InvalidLine:
+def _explain(
+    source: str, n: int, raw: bytes, err: msgspec.MsgspecError | UnicodeDecodeError | RecursionError
+) -> InvalidLine:
+    if isinstance(err, RecursionError):
+        return InvalidLine(
+            source, n, "JSON nested too deeply; an event is one flat object (its fields hold no deep nesting)"
+        )
     if isinstance(err, UnicodeDecodeError):
         return InvalidLine(source, n, f"not valid UTF-8 (byte {err.start}); files must be UTF-8 text")
     if isinstance(err, msgspec.ValidationError):
@@ -122,7 +128,7 @@ def check_event(event: Event) -> str | None:
 def _decode(raw: bytes, source: str, n: int) -> Event:
     try:
         event = _event_decoder.decode(raw)
-    except (msgspec.MsgspecError, UnicodeDecodeError) as err:
+    except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError) as err:
         raise _explain(source, n, raw, err) from None
     problem = check_event(event)
     if problem:
@@ -132,16 +138,21 @@ def _decode(raw: bytes, source: str, n: int) -> Event:
 
 
 def read_events(
-    lines: Iterable[bytes], source: str = "<events>", *, lenient: bool = False
+    lines: Iterable[bytes],
+    source: str = "<events>",
+    *,
+    lenient: bool = False,
+    start: int = 1,
+    last: datetime | None = None,
 ) -> Iterator[tuple[int, bytes, Event | InvalidLine]]:
     """Yield `(line_number, raw, event)` for each non-blank line.
 
     A bad line raises `InvalidLine`, or with `lenient` is yielded as an `InvalidLine` in place of the
     event so the caller can keep it. Events must be ordered by `ts` (ties keep file order): a time
-    going backwards is invalid input, and a rejected line does not move the clock.
+    going backwards is invalid input, and a rejected line does not move the clock. A reader that
+    continues a stream part-way numbers from `start`, with `last` the time of the event before.
     """
-    last: datetime | None = None
-    for n, raw in enumerate(lines, 1):
+    for n, raw in enumerate(lines, start):
         if not raw.strip():
             continue
         try:
@@ -170,7 +181,7 @@ def _read(decoder: msgspec.json.Decoder, lines: Iterable[bytes], source: str) ->
             continue
         try:
             yield n, decoder.decode(raw)
-        except (msgspec.MsgspecError, UnicodeDecodeError) as err:
+        except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError) as err:
             raise _explain(source, n, raw, err) from None
 
 
