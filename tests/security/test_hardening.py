@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from doors import app_settings, key_header
+from doors import app_settings, key_header, staff_client
 from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api.app import create_app
 
@@ -29,7 +29,7 @@ def error_shape(r, status: int, code: str) -> dict:
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app(app_settings(tmp_path, staff_token="staff-secret"))
+    return create_app(app_settings(tmp_path, cases_db=f"sqlite:{tmp_path / 'cases.sqlite'}"))
 
 
 @pytest.fixture
@@ -75,12 +75,13 @@ def test_brackets_inside_strings_do_not_count_as_depth(events):
     assert r.status_code == 200, r.text
 
 
-def test_a_non_ascii_staff_token_is_a_403(app):
-    client = TestClient(app)
+def test_a_non_ascii_csrf_token_is_a_403(app):
+    client = staff_client(app, "admin")
+    del client.headers["X-CSRF-Token"]
     r = client.post(
-        "/identity/staff/unlock", json={"customer_id": "C1"}, headers={"X-Staff-Token": "秘密".encode()}
+        "/staff/campaigns/ABC/restrict", data={"reason": "pump"}, headers={"X-CSRF-Token": "秘密".encode()}
     )
-    assert error_shape(r, 403, "staff_only")
+    assert r.status_code == 403 and 'data-code="csrf"' in r.text
 
 
 def test_an_empty_passkey_credential_is_a_4xx(app):

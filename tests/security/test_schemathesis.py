@@ -34,7 +34,7 @@ def _app():
     import tempfile
     from pathlib import Path
 
-    return create_app(app_settings(Path(tempfile.mkdtemp(prefix="kozaguard-schema-")), staff_token="staff"))
+    return create_app(app_settings(Path(tempfile.mkdtemp(prefix="kozaguard-schema-"))))
 
 
 APP = _app()

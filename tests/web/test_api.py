@@ -7,7 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from doors import key_header
+from doors import key_header, staff_client
 from kozaguard.adapters.notify import OutboxNotifier
 from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api.app import create_app
@@ -27,7 +27,7 @@ def settings(tmp_path):
         outbox_path=tmp_path / "outbox.jsonl",
         notifier="dev-outbox",
         stuffing_by_asn=False,
-        staff_token="staff-secret",
+        cases_db=f"sqlite:{tmp_path / 'cases.sqlite'}",
     )
 
 
@@ -96,12 +96,11 @@ def test_login_decisions_and_lock(client, settings):
     r = client.post("/identity/login", json={"login_id": "taro", "password": PASSWORD})
     assert r.status_code == 401 and r.json()["reasons"] == ["invalid_credentials"]
     me_id = create_customer_id(client, settings)
-    r = client.post("/identity/staff/unlock", json={"customer_id": me_id}, headers={"X-Staff-Token": "wrong"})
-    assert r.status_code == 403
-    r = client.post(
-        "/identity/staff/unlock", json={"customer_id": me_id}, headers={"X-Staff-Token": "staff-secret"}
-    )
-    assert r.status_code == 200
+    r = client.post(f"/staff/customers/{me_id}/unlock", data={"verified_by": "phone"})
+    assert r.status_code == 401  # a customer's client is no staff member
+    staff = staff_client(client.app, "analyst")
+    r = staff.post(f"/staff/customers/{me_id}/unlock", data={"verified_by": "phone"})
+    assert r.status_code == 200 and "ロックを解除しました" in r.text
     assert (
         client.post("/identity/login", json={"login_id": "taro", "password": PASSWORD}).json()["decision"]
         == "challenge"

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from doors import key_header
+from doors import key_header, staff_client
 from kozaguard.adapters.notify import OutboxNotifier
 from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api.app import create_app
@@ -41,7 +41,7 @@ def app(tmp_path):
         outbox_path=tmp_path / "outbox.jsonl",
         notifier="dev-outbox",
         stuffing_by_asn=False,
-        staff_token="staff-secret",
+        cases_db=f"sqlite:{tmp_path / 'cases.sqlite'}",
     )
     app = create_app(settings)
     app.state.identity.clock = Clock()
@@ -104,15 +104,14 @@ def test_unlock_reaches_the_engine(app, customer):
 
 
 def test_staff_unlock_reaches_the_engine(app, customer):
-    home, _ = customer
+    assert customer
     stranger = TestClient(app, client=STRANGER)
     for _ in range(5):
         stranger.post("/identity/login", json={"login_id": "taro", "password": "wrong"})
     assert engine_account(app).lock.locked
     cid = app.state.identity.store.find_customer("taro").customer_id
-    r = home.post(
-        "/identity/staff/unlock", json={"customer_id": cid}, headers={"X-Staff-Token": "staff-secret"}
-    )
+    staff = staff_client(app, "analyst")
+    r = staff.post(f"/staff/customers/{cid}/unlock", data={"verified_by": "documents"})
     assert r.status_code == 200 and not engine_account(app).lock.locked
     assert (
         stranger.post("/identity/login", json={"login_id": "taro", "password": PASSWORD}).status_code == 200

@@ -82,6 +82,8 @@ class LockState:
     until: float | None = None  # end of a temporary lock; None while locked means permanent
     unlocked_by: str | None = None
     failing_devices: tuple[str, ...] = ()
+    #: Locked by staff (a takeover confirmed): no device is let through, however familiar.
+    by_staff: bool = False
 
     @property
     def status(self) -> LockStatus:
@@ -159,6 +161,16 @@ def unlock(state: LockState, route: UnlockRoute | str, now: float) -> LockState:
     return LockState(unlocked_by=str(route))
 
 
+def staff_lock(state: LockState, now: float) -> LockState:
+    """Staff lock the account (a confirmed takeover): permanent, for every device, until verified.
+
+    >>> s = staff_lock(LockState(), 0.0)
+    >>> s.status, admits(s, "own-phone", familiar=True)
+    (<LockStatus.PERMANENT: 'locked_permanently'>, False)
+    """
+    return LockState(failures=state.failures, locks=state.locks + 1, locked_at=now, until=None, by_staff=True)
+
+
 def admits(state: LockState, device_id: str | None, familiar: bool) -> bool:
     """Whether a right password from this device may go on while the account is locked.
 
@@ -166,4 +178,6 @@ def admits(state: LockState, device_id: str | None, familiar: bool) -> bool:
     """
     if not state.locked:
         return True
+    if state.by_staff:
+        return False
     return bool(familiar and device_id and device_id not in state.failing_devices)

@@ -12,6 +12,7 @@ import typer
 from kozaguard.cases.cli import audit_app, cases_app, report_app
 from kozaguard.entrypoints import bus_cli
 from kozaguard.entrypoints.apikeys_cli import apikey_app
+from kozaguard.entrypoints.staff_cli import staff_app
 from kozaguard.phishing.cli import phishing_app
 from kozaguard.sim.cli import simulate
 
@@ -27,6 +28,7 @@ app.add_typer(apikey_app, name="apikey")
 app.add_typer(cases_app, name="cases")
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
+app.add_typer(staff_app, name="staff")
 
 
 @app.callback()

@@ -131,13 +131,6 @@ CATALOGUE: dict[str, Text] = {
         "Check the customer ID.",
         code="not_found",
     ),
-    "staff_only": Text(
-        IdentityError,
-        "Staff token missing or wrong.",
-        "職員専用の操作です。",
-        "Send the staff token configured as KOZAGUARD_STAFF_TOKEN.",
-        status=403,
-    ),
     # the lock
     "locked_by_failures": Text(
         AccountLocked,

@@ -152,6 +152,16 @@ class KeyValueIdentityStore(IdentityStore):
     def get_customer(self, customer_id: str) -> Customer | None:
         return self._read("customer", customer_id, Customer)
 
+    def find_customers(self, text: str, limit: int = 20) -> list[Customer]:
+        """Customers whose login ID starts with, or whose name contains, `text` (staff lookup)."""
+        text = text.strip().lower()
+        found = []
+        for _, raw in self._scan("customer"):
+            c = msgspec.json.decode(raw, type=Customer)
+            if c.login_id.lower().startswith(text) or text in c.display_name.lower():
+                found.append(c)
+        return sorted(found, key=lambda c: c.login_id)[:limit]
+
     def find_customer(self, login_id: str) -> Customer | None:
         cid = self._get("login_id", login_id)
         return None if cid is None else self.get_customer(cid.decode())
@@ -286,6 +296,17 @@ class KeyValueIdentityStore(IdentityStore):
     def devices(self, customer_id: str) -> list[Device]:
         known = self._read("devices", customer_id, dict[str, Device]) or {}
         return sorted(known.values(), key=lambda d: d.last_seen, reverse=True)
+
+    # records other parts keep beside an account (e.g. the staff directory's roles)
+    def get_record(self, ns: str, key: str, type_: type[T]) -> T | None:
+        return self._read(f"x:{ns}", key, type_)
+
+    def save_record(self, ns: str, key: str, value: Any) -> None:
+        with self.transaction():
+            self._write(f"x:{ns}", key, value)
+
+    def records(self, ns: str, type_: type[T]) -> list[T]:
+        return [msgspec.json.decode(raw, type=type_) for _, raw in self._scan(f"x:{ns}")]
 
 
 class MemoryIdentityStore(KeyValueIdentityStore):

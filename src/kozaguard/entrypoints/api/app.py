@@ -12,9 +12,10 @@ from datetime import UTC, datetime
 from fastapi import Depends, FastAPI
 
 from kozaguard.apikeys import Scope
+from kozaguard.console.ledger import Ledger
 from kozaguard.entrypoints.api import errors
 from kozaguard.entrypoints.api.auth import require_scope
-from kozaguard.entrypoints.api.bootstrap import api_keys, engine_door, identity_service
+from kozaguard.entrypoints.api.bootstrap import api_keys, engine_door, identity_service, staff_directory
 from kozaguard.entrypoints.api.browser import BrowserGuardMiddleware
 from kozaguard.entrypoints.api.cases import router as cases_router
 from kozaguard.entrypoints.api.events import router as events_router
@@ -22,6 +23,8 @@ from kozaguard.entrypoints.api.identity import router as identity_router
 from kozaguard.entrypoints.api.limits import BodyLimitMiddleware, BodyLimits
 from kozaguard.entrypoints.api.proxies import TrustedProxyMiddleware, parse_networks
 from kozaguard.entrypoints.api.settings import Settings
+from kozaguard.entrypoints.console import routes as console
+from kozaguard.entrypoints.console.auth import new_csrf_key
 from kozaguard.entrypoints.web import pages
 from kozaguard.phishing.api import router as phishing_router
 
@@ -41,6 +44,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine_door(settings)
     app.state.identity = identity_service(settings, app.state.engine)
     app.state.apikeys = api_keys(settings)
+    app.state.staff = staff_directory(settings)
+    app.state.csrf_key = new_csrf_key()
+    app.state.ledger = Ledger(settings.console_store)
+    app.state.phishing_recent = []
     errors.install(app)
     app.include_router(identity_router)
     app.include_router(events_router)
@@ -51,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=errors.responses(401, 403, 413, 422),
     )
     pages.install(app)
+    console.install(app)
     limits = BodyLimits(
         max_body_bytes=settings.max_body_bytes,
         max_batch_bytes=settings.max_batch_bytes,

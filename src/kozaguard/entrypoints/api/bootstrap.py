@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kozaguard.account_security.stuffing import Source
 from kozaguard.adapters.notify import make_notifier
 from kozaguard.apikeys import ApiKeys
@@ -17,6 +19,7 @@ from kozaguard.identity.sealed import SecretBox
 from kozaguard.identity.service import IdentityService, plain_source
 from kozaguard.identity.sqlite_store import SqliteIdentityStore
 from kozaguard.identity.store import IdentityStore, MemoryIdentityStore
+from kozaguard.staff.directory import StaffDirectory
 
 
 def network_source(ip: str) -> Source:
@@ -34,6 +37,35 @@ def make_store(settings: Settings) -> IdentityStore:
     if settings.store == "memory":
         return MemoryIdentityStore(box)
     raise ValueError(f"store: unknown kind {settings.store!r}; use sqlite or memory")
+
+
+def staff_directory(settings: Settings) -> StaffDirectory:
+    """Staff accounts: the identity service on a store of their own, short sessions, no engine."""
+    kind, _, where = settings.staff_store.partition(":")
+    box = SecretBox.from_file(settings.identity.secret_key_path or settings.db_path.with_name("identity.key"))
+    if kind == "memory":
+        store: IdentityStore = MemoryIdentityStore(box)
+    elif kind == "sqlite" and where:
+        store = SqliteIdentityStore(where, box)
+    else:
+        raise ValueError(f"staff_db: {settings.staff_store!r}; use sqlite:PATH or memory")
+    ident = replace(
+        settings.identity,
+        session_ttl=settings.staff_session_ttl,
+        mfa_at_login=True,
+        rate_limits=replace(settings.identity.rate_limits, storage_uri="memory://"),
+    )
+    notifier = make_notifier(
+        settings.notifier,
+        outbox_path=settings.outbox_path,
+        outbox_key=settings.outbox_key,
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        smtp_sender=settings.smtp_sender,
+    )
+    return StaffDirectory(
+        IdentityService(store, notifier, ident, rate_limiter=LoginRateLimiter(ident.rate_limits))
+    )
 
 
 def api_keys(settings: Settings) -> ApiKeys:

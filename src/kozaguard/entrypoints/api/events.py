@@ -89,7 +89,9 @@ async def decide(request: Request, caller: Caller) -> Response:
             details={"events": len(events), "limit": settings.max_batch_events},
         )
     gate = _Gate(settings, backfill=Scope.EVENTS_BACKFILL in caller.scopes, now=request.app.state.clock())
-    decided = await run_in_threadpool(_decide_all, request.app.state.engine, events, caller.source, gate)
+    decided = await run_in_threadpool(
+        _decide_all, request.app.state.engine, events, caller.source, gate, request.app.state.ledger
+    )
     return Response(b"[" + b",".join(decided) + b"]", media_type="application/json")
 
 
@@ -139,10 +141,15 @@ class _Gate:
 _FIX_EVENT = "Correct the field as the problem says (see the event format in the docs)."
 
 
-def _decide_all(door, events: list, source: str, gate: _Gate) -> list[bytes]:
+def _decide_all(door, events: list, source: str, gate: _Gate, ledger) -> list[bytes]:
+    """Decide each event; what staff must see (anything but a plain allow) goes to the console's ledger."""
     decided: list[bytes] = []
     for n, item in enumerate(events, 1):
-        decision = door.decide(gate.admit(n, item, decided), source)
+        event = gate.admit(n, item, decided)
+        decision = door.decide(event, source)
+        if decision is not None and (decision.decision != "allow" or decision.actions):
+            # kept under the engine's own id for it (`source/event_id`), which a review names
+            ledger.record(msgspec.structs.replace(event, event_id=f"{source}/{event.event_id}"), decision)
         decided.append(b"null" if decision is None else encode(decision))
     return decided
 

@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response, status
 from webauthn.helpers import base64url_to_bytes
 
-from kozaguard.account_security import lock
 from kozaguard.account_security.step_up import Action, Factor
 from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api import schemas as s
@@ -184,19 +183,6 @@ def logout(response: Response, token: Token, svc: Service) -> s.StatusOut:
 @router.post("/unlock", summary="Unlock a locked account with a recovery code")
 def unlock(body: s.UnlockIn, ctx: Context, svc: Service) -> s.StatusOut:
     svc.unlock_with_recovery_code(body.login_id, body.recovery_code, ctx)
-    return s.StatusOut(status="unlocked")
-
-
-@router.post("/staff/unlock", summary="Unlock after staff verified the customer (needs X-Staff-Token)")
-def staff_unlock(
-    body: s.StaffUnlockIn, request: Request, svc: Service, x_staff_token: Annotated[str, Header()] = ""
-) -> s.StatusOut:
-    expected = request.app.state.settings.staff_token
-    if not expected or not secrets.compare_digest(
-        expected.encode(), x_staff_token.encode("utf-8", "replace")
-    ):
-        raise refusal("staff_only", field="X-Staff-Token")
-    svc.staff_unlock(body.customer_id, lock.UnlockRoute(body.via))
     return s.StatusOut(status="unlocked")
 
 

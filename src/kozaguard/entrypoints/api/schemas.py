@@ -83,11 +83,6 @@ class UnlockIn(BaseModel):
     recovery_code: str = Field(max_length=32)
 
 
-class StaffUnlockIn(BaseModel):
-    customer_id: str = Field(max_length=64)
-    via: Literal["staff", "out_of_band"] = "staff"
-
-
 class StatusOut(BaseModel):
     status: str
 

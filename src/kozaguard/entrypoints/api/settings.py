@@ -32,8 +32,12 @@ class Settings:
     stuffing_by_asn: bool = True
     #: Detection engine state for `/v1/events` and risk-based login: memory or sqlite:PATH.
     engine_state: str = "memory"
-    #: Shared secret for the staff unlock endpoint; empty disables the endpoint.
-    staff_token: str = ""
+    #: Staff accounts (identity store of their own): sqlite:PATH or memory; empty follows `store`.
+    staff_db: str = ""
+    #: A staff session ends this long after login (then password and TOTP again).
+    staff_session_ttl: timedelta = timedelta(hours=1)
+    #: What the console shows: held actions, restrictions, account activity (SQLite); empty: beside db_path.
+    console_db: str = ""
     #: HTTP limits (docs/security.md): one request body, one event, a batch in bytes and in events.
     max_body_bytes: int = 1 << 20
     max_event_bytes: int = 1 << 20
@@ -54,6 +58,18 @@ class Settings:
         if self.api_keys:
             return self.api_keys
         return "memory" if self.store == "memory" else f"sqlite:{self.db_path.with_name('apikeys.sqlite')}"
+
+    @property
+    def staff_store(self) -> str:
+        if self.staff_db:
+            return self.staff_db
+        return "memory" if self.store == "memory" else f"sqlite:{self.db_path.with_name('staff.sqlite')}"
+
+    @property
+    def console_store(self) -> str:
+        if self.console_db:
+            return self.console_db
+        return ":memory:" if self.store == "memory" else str(self.db_path.with_name("console.sqlite"))
 
     @property
     def cases_store(self) -> str:
@@ -100,7 +116,11 @@ class Settings:
             smtp_host=get("SMTP_HOST", base.smtp_host),
             smtp_port=int(get("SMTP_PORT", base.smtp_port)),
             smtp_sender=get("SMTP_SENDER", base.smtp_sender),
-            staff_token=get("STAFF_TOKEN", base.staff_token),
+            staff_db=get("STAFF_DB", base.staff_db),
+            staff_session_ttl=timedelta(
+                minutes=float(get("STAFF_SESSION_MINUTES", base.staff_session_ttl.total_seconds() / 60))
+            ),
+            console_db=get("CONSOLE_DB", base.console_db),
             api_keys=get("API_KEYS", base.api_keys),
             cases_db=get("CASES_DB", base.cases_db),
             max_body_bytes=int(get("MAX_BODY_BYTES", base.max_body_bytes)),

@@ -32,9 +32,10 @@ class Locks(Base):
         self._limit("unlocks", login_id, "unlock attempts")
         customer = self.store.find_customer(login_id)
         with self.uow:  # the code is burned once: one unlock per code
+            staff_locked = customer is not None and self.store.get_lockout(customer.customer_id).by_staff
             burned = (
                 None
-                if customer is None
+                if customer is None or staff_locked  # a staff lock ends only by staff, after verification
                 else recovery.burn(self.store.get_recovery_codes(customer.customer_id), code, now)
             )
             if burned is not None:
@@ -50,6 +51,15 @@ class Locks(Base):
         if not self._lock_state(customer, self.clock()).locked:
             raise refusal("not_locked", field="customer_id")
         self._unlock(customer, via, self.clock())
+
+    def staff_lock(self, customer_id: str) -> None:
+        """Lock the account for every device (staff confirmed a takeover) and end its sessions."""
+        customer = self._customer(customer_id)
+        now = self.clock()
+        with self.uow:
+            state = self._lock_state(customer, now)
+            self.store.save_lockout(customer_id, lock.staff_lock(state, epoch(now)))
+            self.store.revoke_sessions(customer_id)
 
     def _lock_state(self, customer: Customer, now: datetime) -> lock.LockState:
         """The account's lock now; a temporary lock whose wait is over ends (and the engine hears of it)."""

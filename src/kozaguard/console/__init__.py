@@ -1,0 +1,1 @@
+"""What the staff console reads and records: held actions, restrictions, account activity."""

@@ -1,0 +1,1 @@
+"""Staff of the broker: their accounts (on the product's own identity services) and their roles."""
