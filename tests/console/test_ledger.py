@@ -46,7 +46,8 @@ def test_bad_input_names_the_line(tmp_path):
     with pytest.raises(InvalidLine, match="<events>:2: field `type`"):
         led.import_stream(
             [
-                b'{"type": "fx.rate", "event_id": "f", "ts": "2025-04-21T10:00:00+09:00", "pair": "USDJPY", "rate": 150}\n',
+                b'{"type": "fx.rate", "event_id": "f", "ts": "2025-04-21T10:00:00+09:00", '
+                b'"pair": "USDJPY", "rate": 150}\n',
                 b'{"type": "nope"}\n',
             ]
         )
