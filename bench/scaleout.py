@@ -30,18 +30,12 @@ import msgspec
 import redis
 
 from kozaguard.adapters import nats_bus as bus
+from kozaguard.evaluation.partition_order import compare
 
 HERE = Path(__file__).parent
 NATS = os.environ.get("KOZAGUARD_BENCH_NATS", "nats://127.0.0.1:4222")
 REDIS = os.environ.get("KOZAGUARD_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 K = [sys.executable, "-m", "kozaguard"]
-CROSS_ACCOUNT = {
-    "coordinated_buying",
-    "symbol_restricted",
-    "device_shared_across_accounts",
-    "ip_shared_across_accounts",
-    "credential_stuffing_source",
-}
 
 
 def load() -> str:
@@ -210,18 +204,14 @@ def main() -> None:
         out = events.parent / f"bus-{n}.jsonl"
         r = workers_run(events, n, args.partitions, len(want), out)
         got = decisions(out)
-        differ = [k for k in want if got.get(k) != want[k]]
-        cross = [
-            k
-            for k in differ
-            if k in got and CROSS_ACCOUNT & (set(want[k].get("reasons", ())) ^ set(got[k].get("reasons", ())))
-        ]
+        c = compare(want.values(), got.values(), map(msgspec.json.decode, events.read_bytes().splitlines()))
+        why = ", ".join(f"{v} {k}" for k, v in sorted(c.counts().items())) or "none"
         rates[n] = n_events / r["seconds"]
         print(
             f"| {n} | {args.partitions} | {n_events:,} | {r['seconds']:.1f} | {rates[n]:,.0f} | "
             f"{r['messages']:,} | {r['round_trips'] / n_events:.3f} | "
-            f"{len(differ)} ({len(differ) / len(want):.3%}; "
-            f"{len(cross)} cross-account) | {r['load_before']} → {r['load_after']} |"
+            f"{len(c.differ)} ({len(c.differ) / len(want):.3%}: {why}; missing {len(c.missing)}, "
+            f"extra {len(c.extra)}) | {r['load_before']} → {r['load_after']} |"
         )
     print()
     print(f"2 workers / 1 worker: {rates[2] / rates[1]:.2f}×")

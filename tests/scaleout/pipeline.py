@@ -11,19 +11,11 @@ from pathlib import Path
 
 import msgspec
 
+from kozaguard.evaluation.partition_order import Comparison, compare
+
 KOZAGUARD = [sys.executable, "-m", "kozaguard"]
 REDIS_URL = os.environ.get("KOZAGUARD_TEST_REDIS", "redis://127.0.0.1:6379/0")
 NATS_URL = os.environ.get("KOZAGUARD_TEST_NATS", "nats://127.0.0.1:4222")
-CROSS_ACCOUNT = frozenset(
-    {
-        "coordinated_buying",
-        "symbol_restricted",
-        "device_shared_across_accounts",
-        "ip_shared_across_accounts",
-        "credential_stuffing_source",
-    }
-)
-"""Reasons found from other accounts' events: across partitions those can come in another order."""
 
 
 def run(*args: str, timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -85,18 +77,9 @@ def collect(nats: str, stream: str, out: Path, expect: int, timeout: float = 300
     return read(out)
 
 
-def differences(expected: list[dict], got: list[dict]) -> tuple[list[tuple[dict, dict]], int, int]:
-    """Decisions that differ by event id, plus the counts of event ids missing from and extra in `got`."""
-    want = {d["event_id"]: d for d in expected}
-    have = {d["event_id"]: d for d in got}
-    differ = [(want[k], have[k]) for k in want if k in have and want[k] != have[k]]
-    return differ, len(want.keys() - have.keys()), len(have.keys() - want.keys())
-
-
-def cross_account(pair: tuple[dict, dict]) -> bool:
-    """Whether two decisions on one event differ only where another account's events weigh in."""
-    a, b = pair
-    return bool(CROSS_ACCOUNT & (set(a.get("reasons", ())) ^ set(b.get("reasons", ()))))
+def compared(expected: list[dict], got: list[dict], events: Path) -> Comparison:
+    """The two runs' decisions compared by event id, each difference explained or not."""
+    return compare(expected, got, read(events))
 
 
 def brokerage(path: Path, accounts: int = 80, days: int = 6, seed: int = 1) -> Path:
