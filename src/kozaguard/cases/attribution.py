@@ -28,13 +28,16 @@ phone looks the same), unless the attacker's device or session links it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
-from kozaguard.cases.evidence import AccountFile, Segment
+from kozaguard.cases.evidence import AccountFile, Order, Segment
+from kozaguard.cases.prices import tokyo_day
 
 SegmentKey = tuple[str, str, str, str]
+
 
 ROUTINE_REASONS = frozenset(
     {
@@ -63,6 +66,9 @@ SHARED_REASONS = frozenset({"device_shared_across_accounts", "ip_shared_across_a
 
 ATTACK_WINDOW = timedelta(days=7)
 """How long before a case's first trigger (report, `open_case`) the attacker's sessions are looked for."""
+
+ADOPTED_DAYS = 3
+"""Later days on which a device must come back to the account to be the customer's own."""
 
 REPORT_LOOKBACK = timedelta(days=14)
 """How far before a report of unrecognised trades an unfamiliar client's orders are suspected."""
@@ -129,12 +135,61 @@ def clients(seg: Segment, block: Callable[[str], str]) -> tuple[set[str], set[st
     return ({seg.device_id} if seg.device_id else set()), {block(ip) for ip in seg.ips}
 
 
+def attackers(seg: Segment, codes: list[str]) -> bool:
+    """Whether a segment with these evidence codes is the attacker's.
+
+    A takeover is done for money: the segments the system attributes on its own carry a
+    monetisation — a pump order; a withdrawal to a bank account never used before, or a buy of the
+    symbol being pumped that day, that the engine stopped or questioned; or the devices and
+    addresses of the attacker's monetised segments on other accounts — on a client that is not the
+    customer's (unfamiliar, or another client on his session). A pump order is enough by
+    itself, and a customer's report of the order is certain.
+    Suspicion without a monetisation (a new phone questioned at login, a session that changed
+    country) attributes nothing here: the segments of the attacker's session and client that only
+    sold are found from the monetised ones (`same_client_as_attacker`, `same_session_as_attacker`).
+    """
+    if "reported_order" in codes or "pump_buy" in codes:
+        return True
+    foreign = "unfamiliar_client" in codes or "session_hijacked" in codes
+    questioned = "takeover_decision" in codes
+    withdrew = seg.new_payees > 0 and questioned
+    pumped = "pump_symbol" in codes and questioned
+    return foreign and (withdrew or pumped or "shared_infrastructure" in codes)
+
+
+def _pumped(order: Order | None, pump_days: Collection[tuple[str, date]]) -> bool:
+    return order is not None and order.side == "buy" and (order.symbol, tokyo_day(order.ts)) in pump_days
+
+
+def adopted_later(segs: list[Segment]) -> set[SegmentKey]:
+    """Segments whose device the customer went on using: it turns up on the account on at least
+    `ADOPTED_DAYS` later days.
+
+    The attacker's device serves a victim's account for the hours of the takeover; a customer's new
+    phone becomes his phone. This is hindsight, which an investigation has and a real-time engine
+    has not.
+    """
+    days: dict[str, list] = defaultdict(list)
+    for s in segs:
+        if s.device_id:
+            days[s.device_id].append(s.first_ts.date())
+    out = set()
+    for seg in segs:
+        if seg.device_id:
+            later = {d for d in days[seg.device_id] if d > seg.last_ts.date()}
+            if len(later) >= ADOPTED_DAYS:
+                out.add(seg.key)
+    return out
+
+
 def propose(
     file: AccountFile,
     *,
     block: Callable[[str], str],
     shared_devices: Collection[str] = (),
     shared_ips: Collection[str] = (),
+    pump_orders: Collection[str] = (),
+    pump_days: Collection[tuple[str, date]] = (),
 ) -> Attribution:
     """The attacker's segments and orders in one account, from its evidence alone.
 
@@ -150,6 +205,7 @@ def propose(
     }
     starts = [when for when, _ in file.triggers] + [r.ts for r in file.reports]
     window = min(starts) - ATTACK_WINDOW if starts else None
+    adopted = adopted_later(segs)
     devices: set[str] = set()
     blocks: set[str] = set()
     unfamiliar: set[SegmentKey] = set()
@@ -167,24 +223,23 @@ def propose(
         shared = (seg.device_id and seg.device_id in shared_devices) or any(
             ip in shared_ips for ip in seg.ips
         )
-        if inside and (shared or any(r in SHARED_REASONS for _, _, rs in seg.decisions for r in rs)):
+        if inside and shared:
             codes.append("shared_infrastructure")
+        if inside and any(o in pump_orders for o in seg.orders):
+            codes.append("pump_buy")
+        elif inside and any(_pumped(file.orders.get(o), pump_days) for o in seg.orders):
+            codes.append("pump_symbol")
         # the account's first client is its owner's, unless it turns up only when the trouble starts
         first_is_owner = i == 0 and not inside
         if inside and not first_is_owner and not (d & devices) and not (b & blocks):
             unfamiliar.add(seg.key)
             codes.append("unfamiliar_client")
-        certain = "reported_order" in codes or "session_hijacked" in codes
-        if certain or ("unfamiliar_client" in codes and len(codes) > 1):
-            if (
-                not certain
-                and codes == ["takeover_decision", "unfamiliar_client"]
-                and only_challenged_login(seg)
-            ):
-                continue  # a new phone passing a one-time code: neither the attacker's nor yet familiar
+        if "reported_order" not in codes and seg.key in adopted:
+            codes = []  # the customer's own new device: he went on using it
+        if attackers(seg, codes):
             out.segments[seg.key] = codes
-        else:
-            devices |= d
+        elif not ("unfamiliar_client" in codes and len(codes) > 1 and only_challenged_login(seg)):
+            devices |= d  # a new phone that only passed a one-time code is not familiar yet either
             blocks |= b
     # a hijacker rides the victim's own session and may copy its device id: no propagation from there
     attacker_devices = {

@@ -18,6 +18,7 @@ from decimal import Decimal
 from kozaguard.cases.attribution import Attribution, SegmentKey, propose
 from kozaguard.cases.evidence import DAMAGE_REPORTS, AccountFile, Locate
 from kozaguard.cases.prices import PriceBook, dec, tokyo_day
+from kozaguard.cases.pump import PumpWatch
 from kozaguard.events.codec import read_decisions, read_events, read_labels
 from kozaguard.events.schema import (
     Action,
@@ -35,6 +36,10 @@ Lines = Callable[[], Iterable[bytes]]
 """Opens the event stream again for each pass."""
 
 CAMPAIGN_REASONS = frozenset({"coordinated_buying", "symbol_restricted"})
+
+CAMPAIGN_PASSES = 3
+"""Passes over the stream for accounts the attacker's infrastructure reached (each pass can find
+more of his devices and addresses)."""
 
 
 @dataclass(slots=True)
@@ -70,13 +75,16 @@ def load_labels(lines: Iterable[bytes], source: str) -> set[str]:
 
 
 def _triggers(events: Iterable[tuple[int, bytes, Event]], decisions: dict[str, Decision]):
-    """Pass 1: why each account needs a case, and which accounts each device and address served."""
+    """Pass 1: why each account needs a case, which accounts each device and address served, and
+    every account's pump orders (`cases.pump`)."""
     triggers: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
     by_device: dict[str, set[str]] = defaultdict(set)
     by_ip: dict[str, set[str]] = defaultdict(set)
+    pumps = PumpWatch()
     n = 0
     for _, _, e in events:
         n += 1
+        pumps.observe(e)
         if isinstance(e, CustomerReport) and e.kind in DAMAGE_REPORTS:
             triggers[e.account_id].append((e.ts, "customer_report"))
         elif isinstance(e, Action):
@@ -90,7 +98,7 @@ def _triggers(events: Iterable[tuple[int, bytes, Event]], decisions: dict[str, D
                 triggers[e.account_id].append((e.ts, "campaign"))
             elif "open_case" in d.actions:
                 triggers[e.account_id].append((e.ts, "engine"))
-    return triggers, by_device, by_ip, n
+    return triggers, by_device, by_ip, pumps, n
 
 
 def _collect(
@@ -179,7 +187,8 @@ def build(
             progress(name)
         return read_events(lines(), source)
 
-    triggers, by_device, by_ip, n = _triggers(passes("find cases"), decisions)
+    triggers, by_device, by_ip, pumps, n = _triggers(passes("find cases"), decisions)
+    pump_orders, pump_days = pumps.orders(), pumps.days()
     accounts = set(triggers)
     prices = PriceBook()
     files, unresolved = _collect(passes("assemble evidence"), decisions, accounts, locate, prices)
@@ -188,38 +197,46 @@ def build(
     for a, f in files.items():
         f.triggers = sorted(triggers[a])
 
-    def shared_with_others(account: str) -> tuple[set[str], set[str]]:
-        f = files[account]
-        devices = {
-            s.device_id
-            for s in f.segments.values()
-            if s.device_id and len(by_device[s.device_id] & accounts) > 1
-        }
-        ips = {ip for s in f.segments.values() for ip in s.ips if len(by_ip[ip] & accounts) > 1}
-        return devices, ips
+    def attribute(a: str, f: AccountFile, devices=(), ips=()) -> Attribution:
+        return propose(
+            f,
+            block=block,
+            shared_devices=devices,
+            shared_ips=ips,
+            pump_orders=pump_orders.get(a, ()),
+            pump_days=pump_days,
+        )
 
-    attribution: dict[str, Attribution] = {}
-    for a in sorted(files):
-        devices, ips = shared_with_others(a)
-        attribution[a] = propose(files[a], block=block, shared_devices=devices, shared_ips=ips)
-    # A campaign: other accounts the attacker's devices and addresses served.
-    bad_devices = {files[a].segments[k].device_id for a, at in attribution.items() for k in at.segments} - {
-        ""
-    }
-    bad_ips = {ip for a, at in attribution.items() for k in at.segments for ip in files[a].segments[k].ips}
-    candidates = set()
-    for d in bad_devices:
-        candidates |= by_device[d]
-    for ip in bad_ips:
-        candidates |= by_ip[ip]
-    candidates -= accounts
-    if candidates:
+    # What each account's own evidence shows (reports, pump orders, ...); then the attacker's
+    # devices and addresses found there, on every account they served: the campaign. Accounts
+    # without a case yet that placed pump orders or that the attacker's infrastructure served are
+    # read in (a pass each time the infrastructure grows) and kept when a client they never used
+    # carries that evidence.
+    attribution = {a: attribute(a, files[a]) for a in sorted(files)}
+    bad_devices, bad_ips = _infrastructure(files, attribution)
+    looked = set(accounts)
+    candidates = set(pump_orders) - looked
+    for _ in range(CAMPAIGN_PASSES):
+        for d in bad_devices:
+            candidates |= by_device[d]
+        for ip in bad_ips:
+            candidates |= by_ip[ip]
+        candidates -= looked
+        if not candidates:
+            break
+        looked |= candidates
         more, unresolved_more = _collect(passes("campaign accounts"), decisions, candidates, locate, None)
         unresolved += unresolved_more
+        candidates = set()
         for a in sorted(more):
             f = more[a]
-            at = propose(f, block=block, shared_devices=bad_devices, shared_ips=bad_ips)
-            hit = [k for k, codes in at.segments.items() if "shared_infrastructure" in codes]
+            pumped = [f.orders[o].ts for o in pump_orders.get(a, ()) if o in f.orders]
+            if pumped:
+                f.triggers = [(min(pumped), "campaign")]
+            at = attribute(a, f, bad_devices, bad_ips)
+            hit = [
+                k for k, codes in at.segments.items() if {"shared_infrastructure", "pump_buy"} & set(codes)
+            ]
             if not hit:
                 continue
             for fill in f.fills:  # the prices pass did not know these accounts
@@ -229,9 +246,27 @@ def build(
             when = min(f.segments[k].first_ts for k in hit)
             f.triggers = [(when, "campaign")]
             opened_by[a], opened_at[a] = ["campaign"], when
+        bad_devices, bad_ips = _infrastructure(files, attribution)
+    attribution = {a: attribute(a, files[a], bad_devices, bad_ips) for a in sorted(files)}
     if labels is not None:
         attribution = {a: _label_attribution(f, labels) for a, f in files.items()}
     return Built(files, attribution, opened_by, opened_at, prices, labels is not None, n, unresolved)
+
+
+def _infrastructure(
+    files: dict[str, AccountFile], attribution: dict[str, Attribution]
+) -> tuple[set[str], set[str]]:
+    """The devices and addresses of the attacker's segments. A hijacker rides the victim's own
+    session and may copy its device id, so hijacked segments give their addresses only."""
+    devices: set[str] = set()
+    ips: set[str] = set()
+    for a, at in attribution.items():
+        for key, codes in at.segments.items():
+            seg = files[a].segments[key]
+            ips.update(seg.ips)
+            if seg.device_id and "session_hijacked" not in codes:
+                devices.add(seg.device_id)
+    return devices, ips
 
 
 def _ordered(items: Iterable[str]) -> list[str]:

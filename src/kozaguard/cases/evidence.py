@@ -65,6 +65,7 @@ class Segment:
     orders: list[str] = field(default_factory=list)
     withdrawals: list[str] = field(default_factory=list)
     changes: int = 0  # factor and profile changes made on it
+    new_payees: int = 0  # withdrawals to a bank account the account had not withdrawn to before
 
 
 @dataclass(slots=True)
@@ -118,6 +119,7 @@ class AccountFile:
     orders: dict[str, Order] = field(default_factory=dict)
     fills: list[FillRecord] = field(default_factory=list)
     withdrawals: list[WithdrawalRecord] = field(default_factory=list)
+    payees: set[str] = field(default_factory=set)  # bank accounts withdrawn to so far
     timeline: list[dict] = field(default_factory=list)
     notices: int = 0  # notices the engine asked to send the customer
     factor_log: list[tuple[datetime, str, str]] = field(default_factory=list)  # (when, factor, action)
@@ -218,6 +220,9 @@ class AccountFile:
         elif isinstance(event, Withdrawal):
             entry.update(amount_jpy=event.amount_jpy, bank_account_id=event.bank_account_id)
             seg.withdrawals.append(event.event_id)
+            if event.bank_account_id not in self.payees:
+                self.payees.add(event.bank_account_id)
+                seg.new_payees += 1
             self.withdrawals.append(WithdrawalRecord(event.event_id, event.ts, float(event.amount_jpy), key))
         elif isinstance(event, OrderNew):
             entry.update(
