@@ -23,11 +23,11 @@ from pathlib import Path
 
 from kozaguard.bootstrap import build_engine
 from kozaguard.config import Settings
+from kozaguard.entrypoints.evaluation_cli import parse_start
+from kozaguard.entrypoints.sim_cli import run as simulate
 from kozaguard.evaluation import evaluate
-from kozaguard.evaluation.cli import parse_start
 from kozaguard.events.codec import read_decisions, read_events, read_labels
 from kozaguard.replay import replay
-from kozaguard.sim.cli import run as simulate
 
 BASE = {"attack_rate": 2.0}  # two campaigns a day after warm-up: enough attacks per run to compare
 CONFIGS = {  # the simulator's default: 24 trading days, the first 20 (a month of history) attack-free

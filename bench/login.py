@@ -23,8 +23,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from kozaguard.config import HttpSection, NotifierSection, Settings
 from kozaguard.entrypoints.api.app import create_app
-from kozaguard.entrypoints.api.settings import Settings
 
 PASSWORD = "kumo-hashiru-7-sakana"
 
@@ -36,10 +36,8 @@ def main() -> None:
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
-            db_path=Path(tmp) / "identity.sqlite",
-            outbox_path=Path(tmp) / "outbox.jsonl",
-            notifier="memory",
-            stuffing_by_asn=False,
+            http=HttpSection(db_path=str(Path(tmp) / "identity.sqlite"), stuffing_by_asn=False),
+            notifier=NotifierSection(kind="memory", outbox_path=str(Path(tmp) / "outbox.jsonl")),
         )
         app = create_app(settings)
         customers = -(-args.logins // args.per_customer)

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from kozaguard.bootstrap import build_engine
-from kozaguard.config import Settings
+from kozaguard.config import EngineSection, Settings
 from kozaguard.replay import replay
 
 HERE = Path(__file__).parent
@@ -60,7 +60,7 @@ def stream(customers: int, days: int) -> Path:
 
 
 def measure(events: Path, state: str) -> tuple[int, float, float]:
-    engine = build_engine(Settings(state=state))
+    engine = build_engine(Settings(engine=EngineSection(state=state)))
     with open(events, "rb") as src, open(os.devnull, "wb") as sink:
         summary = replay(engine, src, sink)
     engine.state.close()

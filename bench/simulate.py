@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kozaguard.sim.cli import run
+from kozaguard.entrypoints.sim_cli import run
 
 
 def main() -> None:

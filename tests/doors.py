@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from kozaguard.apikeys import Scope
-from kozaguard.entrypoints.api.settings import Settings
-from kozaguard.identity.passwords import Argon2Parameters
-from kozaguard.identity.settings import IdentitySettings
+from kozaguard.config import HttpSection, NotifierSection, Settings, load_settings
+
+SECTION_OF = {
+    **{k: "http" for k in HttpSection.__struct_fields__},
+    **{k: "notifier" for k in NotifierSection.__struct_fields__},
+}
 
 
-def app_settings(tmp_path, **overrides) -> Settings:
-    """Fast password hashing, no ASN data, stores and notifier in memory."""
-    base = {
-        "identity": IdentitySettings(argon2=Argon2Parameters(1, 1024, 1)),
-        "store": "memory",
-        "notifier": "memory",
-        "stuffing_by_asn": False,
-        "outbox_path": tmp_path / "outbox.jsonl",
+def app_settings(tmp_path, *, identity=None, detectors=None, **keys) -> Settings:
+    """Settings for a test app, checked as a settings file is: fast password hashing, no ASN data,
+    stores and notifier in memory; `keys` are `[http]` or `[notifier]` keys by name (`kind` is the
+    notifier's), `identity` and `detectors` tables as in a settings file."""
+    sections: dict = {
+        "http": {"store": "memory", "stuffing_by_asn": False, "db_path": str(tmp_path / "identity.sqlite")},
+        "notifier": {"kind": "memory", "outbox_path": str(tmp_path / "outbox.jsonl")},
+        "identity": {
+            "argon2": {"time_cost": 1, "memory_cost_kib": 1024, "parallelism": 1},
+            **(identity or {}),
+        },
+        "detectors": detectors or {},
     }
-    return Settings(**{**base, **overrides})
+    for key, value in keys.items():
+        sections[SECTION_OF[key]][key] = str(value) if key.endswith("_path") else value
+    return load_settings(None, env={}, **sections)
 
 
 def key_header(app, *scopes: Scope | str, name: str = "", staff_id: str | None = None) -> dict[str, str]:

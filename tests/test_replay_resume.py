@@ -209,7 +209,9 @@ def big_stream(tmp_path_factory):
 def test_replay_killed_ten_times_ends_byte_identical(big_stream, tmp_path):
     assert big_stream.read_bytes().count(b"\n") >= 150_000
     config = tmp_path / "settings.toml"
-    config.write_text("flush_every = 5000\n")  # more flushes: kills land before, after and between them
+    config.write_text(
+        "[engine]\nflush_every = 5000\n"
+    )  # more flushes: kills land before, after and between them
 
     def command(out, db):
         return [sys.executable, "-m", "kozaguard", "replay", str(big_stream), "-o", str(out),

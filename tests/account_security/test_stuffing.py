@@ -60,7 +60,7 @@ def test_window_expires():
 
 
 def test_network_source_reads_the_offline_data():
-    from kozaguard.entrypoints.api.bootstrap import network_source
+    from kozaguard.bootstrap import network_source
 
     google = network_source("8.8.8.8")
     assert google.provider and google.hosting and google.block == "8.8.8.0/24"

@@ -60,7 +60,7 @@ def test_a_customer_session_or_login_is_no_way_in(app):
 
 
 def test_sessions_expire(tmp_path):
-    app = console_app(tmp_path, staff_session_ttl=timedelta(minutes=30))
+    app = console_app(tmp_path, staff_session_minutes=30)
     client = staff_client(app, "admin")
     assert client.get("/staff/", follow_redirects=False).status_code == 200
     svc = app.state.staff.identity

@@ -8,8 +8,8 @@ import json
 from rich.console import Console
 from typer.testing import CliRunner
 
+from kozaguard.entrypoints import evaluation_cli
 from kozaguard.entrypoints.cli import app
-from kozaguard.evaluation import cli as evaluation_cli
 
 runner = CliRunner()
 

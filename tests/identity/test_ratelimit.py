@@ -86,19 +86,10 @@ def test_two_workers_share_the_redis_limit():
 def test_rate_limited_login_is_429_with_retry_after(tmp_path):
     from fastapi.testclient import TestClient
 
+    from doors import app_settings
     from kozaguard.entrypoints.api.app import create_app
-    from kozaguard.entrypoints.api.settings import Settings
-    from kozaguard.identity.passwords import Argon2Parameters
-    from kozaguard.identity.settings import IdentitySettings
 
-    settings = Settings(
-        identity=IdentitySettings(
-            argon2=Argon2Parameters(1, 1024, 1), rate_limits=RateLimitPolicy(per_ip="2/minute")
-        ),
-        db_path=tmp_path / "identity.sqlite",
-        outbox_path=tmp_path / "outbox.jsonl",
-        stuffing_by_asn=False,
-    )
+    settings = app_settings(tmp_path, identity={"rate_limits": {"per_ip": "2/minute"}}, store="sqlite")
     client = TestClient(create_app(settings), client=("198.51.100.20", 5000))
     for _ in range(2):
         assert client.post("/identity/login", json={"login_id": "nobody", "password": "x"}).status_code == 401

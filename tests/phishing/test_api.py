@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from kozaguard.phishing.api import router
+from kozaguard.entrypoints.api.phishing import router
 
 
 def make_client() -> TestClient:

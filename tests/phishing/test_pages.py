@@ -10,9 +10,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from kozaguard.entrypoints.api.phishing import router
 from kozaguard.entrypoints.cli import app
 from kozaguard.phishing import Verdict
-from kozaguard.phishing.api import router
 from kozaguard.phishing.pages import PageReader, read_page
 
 PAGES = Path(__file__).parent / "data" / "pages"

@@ -44,9 +44,9 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {
         **os.environ,
-        "KOZAGUARD_STORE": "memory",
-        "KOZAGUARD_NOTIFIER": "memory",
-        "KOZAGUARD_OUTBOX_PATH": str(tmp_path_factory.mktemp("outbox") / "outbox.jsonl"),
+        "KOZAGUARD_HTTP_STORE": "memory",
+        "KOZAGUARD_NOTIFIER_KIND": "memory",
+        "KOZAGUARD_NOTIFIER_OUTBOX_PATH": str(tmp_path_factory.mktemp("outbox") / "outbox.jsonl"),
     }
     proc = subprocess.Popen([sys.executable, "-c", SERVER.format(port=port)], env=env)
     deadline = time.monotonic() + 60

@@ -98,7 +98,7 @@ def test_the_live_door_takes_events_within_the_skew_and_backfill_takes_history(a
 
 
 def test_the_skew_is_a_setting(tmp_path):
-    app = create_app(app_settings(tmp_path, event_clock_skew=timedelta(seconds=30)))
+    app = create_app(app_settings(tmp_path, event_clock_skew_seconds=30))
     live = TestClient(app, headers=key_header(app, Scope.EVENTS_WRITE))
     assert live.post("/v1/events", json=failed_login("A1", 1, now(-timedelta(minutes=1)))).status_code == 422
 

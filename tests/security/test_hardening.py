@@ -150,11 +150,7 @@ def test_https_gets_hsts_and_secure_cookies(app):
 
 
 def test_cookies_are_secure_when_the_configured_origin_is_https(tmp_path):
-    from kozaguard.identity.passwords import Argon2Parameters
-    from kozaguard.identity.settings import IdentitySettings
-
-    ident = IdentitySettings(origins=("https://kozaguard.example",), argon2=Argon2Parameters(1, 1024, 1))
-    app = create_app(app_settings(tmp_path, identity=ident))
+    app = create_app(app_settings(tmp_path, identity={"origins": ["https://kozaguard.example"]}))
     r = TestClient(app).post("/identity/login", json={"login_id": "nobody", "password": "x"})
     assert all("Secure" in c for c in r.headers.get_list("set-cookie"))
 

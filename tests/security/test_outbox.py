@@ -39,7 +39,7 @@ def _login_code_sent(tmp_path, **settings) -> str:
 
 
 def test_the_default_notifier_keeps_no_code_in_clear(tmp_path):
-    text = _login_code_sent(tmp_path, notifier="outbox")
+    text = _login_code_sent(tmp_path, kind="outbox")
     records = [json.loads(line) for line in text.splitlines()]
     sent = [r for r in records if r["kind"] == "code_sent"]
     assert sent and all(r["body"] == WITHHELD for r in sent)
@@ -49,7 +49,7 @@ def test_the_default_notifier_keeps_no_code_in_clear(tmp_path):
 
 def test_with_a_key_the_code_is_sealed_and_the_delivery_system_opens_it(tmp_path):
     key = Fernet.generate_key().decode()
-    text = _login_code_sent(tmp_path, notifier="outbox", outbox_key=key)
+    text = _login_code_sent(tmp_path, kind="outbox", outbox_key=key)
     assert not re.search(r"認証コード: \d{6}", text) and '"sealed": true' in text
     opened = SealedOutboxNotifier(tmp_path / "outbox.jsonl", key).read()
     assert re.search(r"認証コード: \d{6}", opened[-1].body)
@@ -79,4 +79,4 @@ def test_the_development_outbox_is_chosen_by_name_and_private(tmp_path):
 
 def test_a_malformed_outbox_key_is_refused_at_start(tmp_path):
     with pytest.raises(ValueError, match="outbox_key"):
-        create_app(app_settings(tmp_path, notifier="outbox", outbox_key="not-a-key"))
+        create_app(app_settings(tmp_path, kind="outbox", outbox_key="not-a-key"))

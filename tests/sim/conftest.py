@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kozaguard.entrypoints.sim_cli import run
 from kozaguard.events.codec import read_events, read_labels
-from kozaguard.sim.cli import run
 
 MIXES = {
     "default": {"password": 0.3, "otp_relay": 0.5, "session": 0.2},

@@ -7,27 +7,19 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from doors import key_header, staff_client
+from doors import app_settings, key_header, staff_client
 from kozaguard.adapters.notify import OutboxNotifier
 from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api.app import create_app
-from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.identity import otp
-from kozaguard.identity.passwords import Argon2Parameters
-from kozaguard.identity.settings import IdentitySettings
 
 PASSWORD = "kumo-hashiru-7-sakana"
 
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings(
-        identity=IdentitySettings(argon2=Argon2Parameters(1, 1024, 1)),
-        db_path=tmp_path / "identity.sqlite",
-        outbox_path=tmp_path / "outbox.jsonl",
-        notifier="dev-outbox",
-        stuffing_by_asn=False,
-        cases_db=f"sqlite:{tmp_path / 'cases.sqlite'}",
+    return app_settings(
+        tmp_path, store="sqlite", kind="dev-outbox", cases_db=f"sqlite:{tmp_path / 'cases.sqlite'}"
     )
 
 
@@ -38,7 +30,8 @@ def client(settings):
 
 
 def last_code(settings) -> str:
-    return re.search(r"認証コード: (\d{6})", OutboxNotifier(settings.outbox_path).read()[-1].body).group(1)
+    body = OutboxNotifier(settings.notifier.outbox_path).read()[-1].body
+    return re.search(r"認証コード: (\d{6})", body).group(1)
 
 
 def register_and_login(client, settings) -> str:
@@ -148,7 +141,7 @@ def test_totp_enrol_step_up_and_contact_change(client, settings):
     r = client.post("/identity/actions/authorize", json={"action": "withdrawal"})
     assert r.json()["decision"] == "hold" and r.json()["reasons"] == ["contact_changed_cooling_off"]
     assert client.get("/identity/me").json()["withdrawals_held_until"]
-    outbox = OutboxNotifier(settings.outbox_path).read()
+    outbox = OutboxNotifier(settings.notifier.outbox_path).read()
     assert outbox[-1].kind == "contact_changed" and outbox[-1].to == "taro@example.jp"
 
 

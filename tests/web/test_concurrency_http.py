@@ -10,16 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from doors import key_header
-from kozaguard.account_security.lock import LockPolicy
+from doors import app_settings, key_header
 from kozaguard.adapters.notify import OutboxNotifier
 from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api.app import create_app
-from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.identity import otp
-from kozaguard.identity.passwords import Argon2Parameters
-from kozaguard.identity.ratelimit import RateLimitPolicy
-from kozaguard.identity.settings import IdentitySettings
 
 PASSWORD = "kumo-hashiru-7-sakana"
 N = 20
@@ -28,19 +23,13 @@ N = 20
 @pytest.fixture
 def served(tmp_path, serving, free_port):
     port = free_port()
-    settings = Settings(
-        identity=IdentitySettings(
-            argon2=Argon2Parameters(1, 1024, 1),
-            origins=(f"http://localhost:{port}",),
-            rate_limits=RateLimitPolicy(
-                per_ip="1000/minute", per_account="1000/minute", per_block="1000/minute"
-            ),
-            lock=LockPolicy(max_failures=100),
-        ),
-        db_path=tmp_path / "identity.sqlite",
-        outbox_path=tmp_path / "outbox.jsonl",
-        notifier="dev-outbox",
-        stuffing_by_asn=False,
+    limits = {"per_ip": "1000/minute", "per_account": "1000/minute", "per_block": "1000/minute"}
+    settings = app_settings(
+        tmp_path,
+        identity={"origins": [f"http://localhost:{port}"], "rate_limits": limits},
+        detectors={"lockout": {"max_failures": 100}},
+        store="sqlite",
+        kind="dev-outbox",
     )
     app = create_app(settings)
     with serving(app, port) as url:
@@ -48,7 +37,7 @@ def served(tmp_path, serving, free_port):
 
 
 def last_code(app) -> str:
-    body = OutboxNotifier(app.state.settings.outbox_path).read()[-1].body
+    body = OutboxNotifier(app.state.settings.notifier.outbox_path).read()[-1].body
     return re.search(r"認証コード: (\d{6})", body).group(1)
 
 

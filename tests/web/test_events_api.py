@@ -8,28 +8,19 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from doors import key_header
+from doors import app_settings, key_header
 from kozaguard.apikeys import Scope
 from kozaguard.bootstrap import build_engine
-from kozaguard.config import Settings as EngineSettings
+from kozaguard.config import Settings
 from kozaguard.engine.detectors import default_detectors
 from kozaguard.engine.engine import Engine
 from kozaguard.entrypoints.api.app import create_app
-from kozaguard.entrypoints.api.settings import Settings
-from kozaguard.identity.passwords import Argon2Parameters
-from kozaguard.identity.settings import IdentitySettings
 from kozaguard.replay import replay
 
 
 @pytest.fixture
 def client(tmp_path):
-    settings = Settings(
-        identity=IdentitySettings(argon2=Argon2Parameters(1, 1024, 1)),
-        store="memory",
-        notifier="memory",
-        stuffing_by_asn=False,
-        outbox_path=tmp_path / "outbox.jsonl",
-    )
+    settings = app_settings(tmp_path)
     app = create_app(settings)
     return TestClient(app, headers=key_header(app, Scope.EVENTS_BACKFILL, Scope.PHISHING_CHECK))
 
@@ -37,7 +28,7 @@ def client(tmp_path):
 def test_events_one_by_one_get_the_decisions_replay_gives(client, data_dir):
     lines = (data_dir / "every_type.jsonl").read_bytes().splitlines()
     out = io.BytesIO()
-    replay(build_engine(EngineSettings()), lines, out)  # the engine replay builds
+    replay(build_engine(Settings()), lines, out)  # the engine replay builds
     expected = [json.loads(x) for x in out.getvalue().splitlines()]
     got = []
     for line in lines:

@@ -13,13 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from authenticator import SoftAuthenticator
-from doors import key_header
+from doors import app_settings, key_header
 from kozaguard.adapters.notify import OutboxNotifier
 from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api.app import create_app
-from kozaguard.entrypoints.api.settings import Settings
-from kozaguard.identity.passwords import Argon2Parameters
-from kozaguard.identity.settings import IdentitySettings
 
 PASSWORD = "kumo-hashiru-7-sakana"
 ORIGIN = "http://localhost:8000"
@@ -29,18 +26,12 @@ ATTACKER = ("8.8.8.8", 40000)  # a foreign hosting network
 
 @pytest.fixture
 def app(tmp_path):
-    settings = Settings(
-        identity=IdentitySettings(argon2=Argon2Parameters(1, 1024, 1), origins=(ORIGIN,)),
-        db_path=tmp_path / "identity.sqlite",
-        outbox_path=tmp_path / "outbox.jsonl",
-        notifier="dev-outbox",
-        stuffing_by_asn=False,
-    )
+    settings = app_settings(tmp_path, identity={"origins": [ORIGIN]}, store="sqlite", kind="dev-outbox")
     return create_app(settings)
 
 
 def outbox(app):
-    return OutboxNotifier(app.state.settings.outbox_path).read()
+    return OutboxNotifier(app.state.settings.notifier.outbox_path).read()
 
 
 def code(app) -> str:

@@ -12,13 +12,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from doors import key_header, staff_client
+from doors import app_settings, key_header, staff_client
 from kozaguard.adapters.notify import OutboxNotifier
 from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api.app import create_app
-from kozaguard.entrypoints.api.settings import Settings
-from kozaguard.identity.passwords import Argon2Parameters
-from kozaguard.identity.settings import IdentitySettings
 
 PASSWORD = "kumo-hashiru-7-sakana"
 HOME = ("126.10.20.30", 50000)
@@ -35,13 +32,8 @@ class Clock:
 
 @pytest.fixture
 def app(tmp_path):
-    settings = Settings(
-        identity=IdentitySettings(argon2=Argon2Parameters(1, 1024, 1)),
-        db_path=tmp_path / "identity.sqlite",
-        outbox_path=tmp_path / "outbox.jsonl",
-        notifier="dev-outbox",
-        stuffing_by_asn=False,
-        cases_db=f"sqlite:{tmp_path / 'cases.sqlite'}",
+    settings = app_settings(
+        tmp_path, store="sqlite", kind="dev-outbox", cases_db=f"sqlite:{tmp_path / 'cases.sqlite'}"
     )
     app = create_app(settings)
     app.state.identity.clock = Clock()
@@ -49,7 +41,7 @@ def app(tmp_path):
 
 
 def code(app) -> str:
-    body = OutboxNotifier(app.state.settings.outbox_path).read()[-1].body
+    body = OutboxNotifier(app.state.settings.notifier.outbox_path).read()[-1].body
     return re.search(r"認証コード: (\d{6})", body).group(1)
 
 

@@ -14,11 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from doors import app_settings
 from kozaguard.adapters.notify import OutboxNotifier
 from kozaguard.entrypoints.api.app import create_app
-from kozaguard.entrypoints.api.settings import Settings
-from kozaguard.identity.passwords import Argon2Parameters
-from kozaguard.identity.settings import IdentitySettings
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -79,12 +77,8 @@ def _last_code(outbox: Path) -> str:
 def test_passkey_registration_login_and_wrong_origin(browser, tmp_path, free_port, serving):
     port, phishing_port = free_port(), free_port()
     origin = f"http://localhost:{port}"
-    settings = Settings(
-        identity=IdentitySettings(rp_id="localhost", origins=(origin,), argon2=Argon2Parameters(1, 1024, 1)),
-        db_path=tmp_path / "identity.sqlite",
-        outbox_path=tmp_path / "outbox.jsonl",
-        notifier="dev-outbox",
-        stuffing_by_asn=False,
+    settings = app_settings(
+        tmp_path, identity={"rp_id": "localhost", "origins": [origin]}, store="sqlite", kind="dev-outbox"
     )
     app = create_app(settings)
     app.state.identity.register("hanako", PASSWORD, "hanako@example.jp", "090-1111-2222", "山田花子")
@@ -100,7 +94,7 @@ def test_passkey_registration_login_and_wrong_origin(browser, tmp_path, free_por
         page.fill("#password", PASSWORD)
         page.click("#password-login")
         page.wait_for_selector("#code")
-        page.fill("#code", _last_code(settings.outbox_path))
+        page.fill("#code", _last_code(settings.notifier.outbox_path))
         page.click("#code-submit")
         page.wait_for_url(f"{base}/identity/pages/activity")
         assert "山田花子" in page.text_content("#whoami")
@@ -109,7 +103,7 @@ def test_passkey_registration_login_and_wrong_origin(browser, tmp_path, free_por
         page.goto(f"{base}/identity/pages/passkeys")
         page.click("#step-up-send")
         page.wait_for_selector("#step-up-status .ok")
-        page.fill("#step-up-code", _last_code(settings.outbox_path))
+        page.fill("#step-up-code", _last_code(settings.notifier.outbox_path))
         page.click("#step-up-submit")
         page.wait_for_selector("#step-up-status :text('確認しました')")
         page.fill("#passkey-name", "テスト端末")

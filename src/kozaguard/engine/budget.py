@@ -22,8 +22,9 @@ nothing here lowers a lock, a confirmed campaign or a reported phishing victim.
 from __future__ import annotations
 
 import math
+from typing import Annotated
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 from kozaguard.engine.state import State
 
@@ -31,17 +32,21 @@ LOW, HIGH, STEP = -10.0, 40.0, 0.25
 BINS = int((HIGH - LOW) / STEP)
 
 
+PerMille = Annotated[float, Meta(ge=0, le=1000)]
+LogOdds = Annotated[float, Meta(ge=-10, le=40)]
+
+
 class FrictionSettings(Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
     """Settings `[friction]`: budgets per 1,000 customer actions of the kind, and the cold start."""
 
-    action_stops_per_1000: float = 0.5
-    action_challenges_per_1000: float = 10.0
-    login_challenges_per_1000: float = 30.0
-    login_refusals_per_1000: float = 1.0
-    min_history: int = 2000
+    action_stops_per_1000: PerMille = 0.5
+    action_challenges_per_1000: PerMille = 10.0
+    login_challenges_per_1000: PerMille = 30.0
+    login_refusals_per_1000: PerMille = 1.0
+    min_history: Annotated[int, Meta(ge=0, le=100_000_000)] = 2000
     """Orders and withdrawals seen before the thresholds are calibrated; until then `cold_*` apply."""
-    cold_hold: float = 9.0
-    cold_challenge: float = 6.0
+    cold_hold: LogOdds = 9.0
+    cold_challenge: LogOdds = 6.0
 
     def __post_init__(self) -> None:
         for name in ("action_stops_per_1000", "action_challenges_per_1000"):

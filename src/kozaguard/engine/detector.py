@@ -7,7 +7,9 @@ before it and the event itself). Detectors are registered in `kozaguard.engine.d
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
+
+from msgspec import Meta
 
 from kozaguard.engine.network import IpInfo
 from kozaguard.engine.outcome import Finding
@@ -15,6 +17,21 @@ from kozaguard.engine.state import Account, Session, State
 from kozaguard.events.schema import Event
 
 CONTACT_CHANGE_SECONDS = 24 * 3600
+
+# The types a detector declares its parameters with (`def __init__(self, accounts: Count = 5)`): the
+# settings loader (`kozaguard.config`) checks every configured value against them before any event.
+Count = Annotated[int, Meta(ge=1, le=1_000_000)]
+"""A number of accounts, failures or logins: at least 1."""
+Share = Annotated[float, Meta(ge=0, le=1)]
+"""A share of a whole, or a session risk: 0 to 1."""
+Ratio = Annotated[float, Meta(gt=0, le=100)]
+"""A price premium, or a share of a volume or a value that may exceed the whole: above 0."""
+Window = Annotated[float, Meta(gt=0, le=87_600)]
+"""A time window in the unit its name says (hours, days): above 0."""
+Wait = Annotated[float, Meta(ge=0, le=87_600)]
+"""A wait in the unit its name says (hours, days): 0 (none) or more."""
+Country = Annotated[str, Meta(pattern="^[A-Z]{2}$")]
+"""An ISO 3166 country code in capitals, e.g. JP."""
 
 
 class Context:

@@ -20,16 +20,19 @@ StoreOption = Annotated[
     str | None,
     typer.Option(
         "--store",
-        help="Key store: sqlite:PATH or memory. Default: the server's (KOZAGUARD_API_KEYS, else "
-        "apikeys.sqlite beside KOZAGUARD_DB_PATH).",
+        help="Key store: sqlite:PATH or memory. Default: the server's (KOZAGUARD_HTTP_API_KEYS, else "
+        "apikeys.sqlite beside KOZAGUARD_HTTP_DB_PATH).",
     ),
 ]
 
 
 def _keys(store: str | None) -> ApiKeys:
-    from kozaguard.entrypoints.api.settings import Settings
+    from kozaguard.config import ConfigError, load_settings
 
-    spec = store or Settings.from_env().api_key_store
+    try:
+        spec = store or load_settings().http.api_key_store
+    except ConfigError as err:
+        raise _fail(str(err)) from None
     try:
         return ApiKeys(open_store(spec))
     except ValueError as err:

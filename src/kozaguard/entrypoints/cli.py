@@ -12,9 +12,9 @@ import typer
 from kozaguard.cases.cli import audit_app, cases_app, report_app
 from kozaguard.entrypoints import bus_cli
 from kozaguard.entrypoints.apikeys_cli import apikey_app
+from kozaguard.entrypoints.phishing_cli import phishing_app
+from kozaguard.entrypoints.sim_cli import simulate
 from kozaguard.entrypoints.staff_cli import staff_app
-from kozaguard.phishing.cli import phishing_app
-from kozaguard.sim.cli import simulate
 
 app = typer.Typer(
     name="kozaguard",
@@ -120,11 +120,11 @@ def replay(
     from kozaguard.replay import replay as run
 
     try:
-        settings = load_settings(config, state=state)
+        settings = load_settings(config, engine={"state": state})
         engine = build_engine(settings)
     except ConfigError as err:
         raise fail(str(err)) from None
-    durable = settings.state != "memory"
+    durable = settings.engine.state != "memory"
     at = resume_point(engine.state.ledger.position(), events, output) if durable else None
     if at is not None and not Path(output).is_file():
         raise fail(
@@ -151,7 +151,7 @@ def replay(
                     out,
                     source=source,
                     rejects=reject_file,
-                    flush_every=settings.flush_every,
+                    flush_every=settings.engine.flush_every,
                     progress=advance,
                     start=at,
                     positions=durable and resumable(src, out, reject_file),
@@ -183,7 +183,7 @@ def evaluate(
     out: Path = typer.Option(None, "--out", help="Also write the JSON report to this file."),
 ) -> None:
     """Score a decision stream against labels: attacks stopped, loss prevented, friction."""
-    from kozaguard.evaluation import cli as evaluation_cli
+    from kozaguard.entrypoints import evaluation_cli
 
     try:
         begin = evaluation_cli.parse_start(start)
@@ -193,14 +193,22 @@ def evaluate(
 
 
 @app.command()
-def serve(port: int = typer.Option(8000, help="TCP port on 127.0.0.1.")) -> None:
-    """Run the HTTP API and customer pages (settings from KOZAGUARD_* variables)."""
+def serve(
+    port: int = typer.Option(8000, help="TCP port on 127.0.0.1."),
+    config: Annotated[Path | None, typer.Option(help="Settings file (TOML), as for replay.")] = None,
+) -> None:
+    """Run the HTTP API and customer pages (settings: --config and KOZAGUARD_* variables)."""
     import uvicorn
 
+    from kozaguard.config import ConfigError, load_settings
     from kozaguard.entrypoints.api.app import create_app
 
-    # forwarded headers are read by the app, from KOZAGUARD_TRUSTED_PROXIES only (docs/security.md)
-    uvicorn.run(create_app(), host="127.0.0.1", port=port, proxy_headers=False)
+    try:
+        app = create_app(load_settings(config))
+    except ConfigError as err:
+        raise fail(str(err)) from None
+    # forwarded headers are read by the app, from http.trusted_proxies only (docs/security.md)
+    uvicorn.run(app, host="127.0.0.1", port=port, proxy_headers=False)
 
 
 @app.command()
@@ -219,10 +227,10 @@ def demo(
     Embedded default: engine state in one SQLite file (OUT/state.db), everything in-process.
     """
     from kozaguard.bootstrap import build_engine
-    from kozaguard.config import Settings
-    from kozaguard.evaluation import cli as evaluation_cli
+    from kozaguard.config import EngineSection, Settings
+    from kozaguard.entrypoints import evaluation_cli
+    from kozaguard.entrypoints.sim_cli import run as simulate_run
     from kozaguard.replay import replay as run_replay
-    from kozaguard.sim.cli import run as simulate_run
 
     out.mkdir(parents=True, exist_ok=True)
     typer.echo(f"1/3 simulate: {customers:,} customers, {days} trading days, seed {seed} -> {out}/", err=True)
@@ -231,7 +239,7 @@ def demo(
     )
     state_db = out / "state.db"
     state_db.unlink(missing_ok=True)
-    engine = build_engine(Settings(state=f"sqlite:{state_db}"))
+    engine = build_engine(Settings(engine=EngineSection(state=f"sqlite:{state_db}")))
     events, decisions = out / "events.jsonl", out / "decisions.jsonl"
     typer.echo(f"2/3 replay: {summary['events']:,} events, state in {state_db}", err=True)
     bar, advance = progress_bar(events.stat().st_size, "replay")

@@ -1,7 +1,7 @@
 """`kozaguard staff create | list | role`: staff accounts of the console (the first admin from the shell).
 
 Settings come from the same KOZAGUARD_* variables as `kozaguard serve` (the staff store beside the
-identity database unless KOZAGUARD_STAFF_DB names one). The TOTP secret of a new account is shown
+identity database unless KOZAGUARD_HTTP_STAFF_DB names one). The TOTP secret of a new account is shown
 once, with its QR code, to be scanned into the staff member's authenticator app.
 """
 
@@ -24,12 +24,12 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _directory():
-    from kozaguard.entrypoints.api.bootstrap import staff_directory
-    from kozaguard.entrypoints.api.settings import Settings
+    from kozaguard.bootstrap import staff_directory
+    from kozaguard.config import load_settings
 
     try:
-        return staff_directory(Settings.from_env())
-    except ValueError as err:
+        return staff_directory(load_settings())
+    except ValueError as err:  # ConfigError included
         raise _fail(str(err)) from None
 
 
@@ -38,9 +38,9 @@ def _audit(actor: str, action: str, subject: str, detail: dict) -> None:
 
     from kozaguard.cases.prices import JST
     from kozaguard.cases.store import CaseStore
-    from kozaguard.entrypoints.api.settings import Settings
+    from kozaguard.config import load_settings
 
-    store = CaseStore(Settings.from_env().cases_store)
+    store = CaseStore(load_settings().http.cases_store)
     store.migrate()
     with store.unit() as u:
         u.audit(actor, action, subject, detail, datetime.now(JST))

@@ -48,20 +48,11 @@ def test_an_unsolicited_code_asks_a_passkey_of_a_customer_who_has_one():
 
 def test_the_report_locks_the_account_through_the_http_door(tmp_path):
     """The whole engine behind `POST /v1/events`: the hijacked session's next order is refused."""
-    from doors import key_header
+    from doors import app_settings, key_header
     from kozaguard.apikeys import Scope
     from kozaguard.entrypoints.api.app import create_app
-    from kozaguard.entrypoints.api.settings import Settings
-    from kozaguard.identity.passwords import Argon2Parameters
-    from kozaguard.identity.settings import IdentitySettings
 
-    settings = Settings(
-        identity=IdentitySettings(argon2=Argon2Parameters(1, 1024, 1)),
-        store="memory",
-        notifier="memory",
-        stuffing_by_asn=False,
-        outbox_path=tmp_path / "outbox.jsonl",
-    )
+    settings = app_settings(tmp_path)
     app = create_app(settings)
     client = TestClient(app, headers=key_header(app, Scope.EVENTS_BACKFILL))
     events = [*history(), login(at(3, 9), session_id="X", **ABROAD), report("unrecognized_trade", hour=10)]

@@ -8,7 +8,7 @@ alone is a customer being eager; both together, or either on a risky session, is
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Ratio, Share
 from kozaguard.engine.detectors._market import premium, volume_share
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, OrderNew
@@ -19,7 +19,7 @@ class AggressiveBuy(Detector):
     assesses = (OrderNew,)
 
     def __init__(
-        self, far: float = 0.05, very_far: float = 0.10, large: float = 0.05, risky_session: float = 0.4
+        self, far: Ratio = 0.05, very_far: Ratio = 0.10, large: Ratio = 0.05, risky_session: Share = 0.4
     ) -> None:
         self.far, self.very_far, self.large, self.risky = far, very_far, large, risky_session
 

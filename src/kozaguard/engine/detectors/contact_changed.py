@@ -7,7 +7,7 @@ stops trusting a one-time code sent to the new contact.
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Window
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, Login, OrderNew, ProfileChange, Withdrawal
 
@@ -16,7 +16,7 @@ class ContactChanged(Detector):
     name = "contact_changed"
     assesses = (Login, Withdrawal, OrderNew, ProfileChange)
 
-    def __init__(self, hours: float = 24.0) -> None:
+    def __init__(self, hours: Window = 24.0) -> None:
         self.seconds = hours * 3600
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

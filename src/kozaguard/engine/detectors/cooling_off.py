@@ -8,7 +8,7 @@ time to notice (the notice of the change went to the old contact).
 from __future__ import annotations
 
 from kozaguard.account_security.cooling_off import DEFAULT_CONTACT_SECONDS, contacts_changed
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Wait
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, Withdrawal
 
@@ -17,7 +17,7 @@ class CoolingOff(Detector):
     name = "cooling_off"
     assesses = (Withdrawal,)
 
-    def __init__(self, hours: float = DEFAULT_CONTACT_SECONDS / 3600) -> None:
+    def __init__(self, hours: Wait = DEFAULT_CONTACT_SECONDS / 3600) -> None:
         self.seconds = hours * 3600
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

@@ -8,7 +8,7 @@ window, every login from it — right password or not — carries the risk (`acc
 from __future__ import annotations
 
 from kozaguard.account_security.stuffing import Source, StuffingPolicy, StuffingWatch
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Count, Detector, Window
 from kozaguard.engine.network import IpInfo, address_block
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, Login
@@ -28,10 +28,10 @@ class CredentialStuffing(Detector):
 
     def __init__(
         self,
-        accounts: int = 5,
-        window_hours: float = 24.0,
-        block_accounts: int = 10,
-        provider_accounts: int = 30,
+        accounts: Count = 5,
+        window_hours: Window = 24.0,
+        block_accounts: Count = 10,
+        provider_accounts: Count = 30,
     ) -> None:
         self.policy = StuffingPolicy(window_hours * 3600, accounts, block_accounts, provider_accounts)
 

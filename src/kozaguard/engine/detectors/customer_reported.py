@@ -10,7 +10,7 @@ no friction budget lowers them.
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Wait, Window
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, FactorChange, Login, OrderNew, ProfileChange, Withdrawal
 
@@ -22,7 +22,7 @@ class CustomerReported(Detector):
     name = "customer_reported"
     assesses = (Login, FactorChange, ProfileChange, Withdrawal, OrderNew)
 
-    def __init__(self, review_hours: float = 4.0, code_days: float = 7.0) -> None:
+    def __init__(self, review_hours: Wait = 4.0, code_days: Window = 7.0) -> None:
         self.review, self.code = review_hours * 3600, code_days * 86400
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

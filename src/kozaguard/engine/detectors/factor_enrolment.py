@@ -7,7 +7,7 @@ on a risky session (new device and network, a recent contact change, a moved ses
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Share
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, FactorChange
 
@@ -16,7 +16,7 @@ class FactorEnrolment(Detector):
     name = "factor_enrolment"
     assesses = (FactorChange,)
 
-    def __init__(self, risky_session: float = 0.4) -> None:
+    def __init__(self, risky_session: Share = 0.4) -> None:
         self.risky = risky_session
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

@@ -7,7 +7,7 @@ only adds risk. Addresses without a known country are left out.
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Window
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, Login
 
@@ -16,7 +16,7 @@ class ImpossibleTravel(Detector):
     name = "impossible_travel"
     assesses = (Login,)
 
-    def __init__(self, hours: float = 3.0) -> None:
+    def __init__(self, hours: Window = 3.0) -> None:
         self.seconds = hours * 3600
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

@@ -8,7 +8,7 @@ confirms it.
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Ratio, Share
 from kozaguard.engine.detectors._market import account_value, order_value
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, OrderNew
@@ -18,7 +18,7 @@ class LargeOrder(Detector):
     name = "large_order"
     assesses = (OrderNew,)
 
-    def __init__(self, share: float = 0.3, risky_session: float = 0.4) -> None:
+    def __init__(self, share: Ratio = 0.3, risky_session: Share = 0.4) -> None:
         self.share, self.risky = share, risky_session
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

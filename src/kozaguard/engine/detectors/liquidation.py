@@ -9,7 +9,7 @@ network) is held until the customer confirms it.
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Share
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, OrderNew
 
@@ -18,7 +18,7 @@ class Liquidation(Detector):
     name = "liquidation"
     assesses = (OrderNew,)
 
-    def __init__(self, share: float = 0.9, risky_session: float = 0.45) -> None:
+    def __init__(self, share: Share = 0.9, risky_session: Share = 0.45) -> None:
         self.share, self.risky = share, risky_session
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

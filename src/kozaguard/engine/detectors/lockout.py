@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kozaguard.account_security import lock
 from kozaguard.account_security.stuffing import StuffingPolicy, StuffingWatch
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Count, Detector, Window
 from kozaguard.engine.detectors.credential_stuffing import source_of
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, FactorChange, Login, OrderNew, ProfileChange, Withdrawal
@@ -24,10 +24,10 @@ class Lockout(Detector):
 
     def __init__(
         self,
-        max_failures: int = 5,
-        lock_hours: float = 1.0,
-        max_lock_hours: float = 24.0,
-        permanent_after: int = 4,
+        max_failures: Count = 5,
+        lock_hours: Window = 1.0,
+        max_lock_hours: Window = 24.0,
+        permanent_after: Count = 4,
     ) -> None:
         self.policy = lock.LockPolicy(max_failures, lock_hours * 3600, max_lock_hours * 3600, permanent_after)
         self.max_failures = max_failures

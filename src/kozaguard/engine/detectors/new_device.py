@@ -18,7 +18,7 @@ provider, which millions share, attackers' residential proxies among them:
 from __future__ import annotations
 
 from kozaguard.account_security.devices import Familiarity, familiarity
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Wait
 from kozaguard.engine.network import address_block
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, Login
@@ -37,7 +37,7 @@ class NewDevice(Detector):
     name = "new_device"
     assesses = (Login,)
 
-    def __init__(self, probation_days: float = 3.0) -> None:
+    def __init__(self, probation_days: Wait = 3.0) -> None:
         self.probation = probation_days * 86400
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

@@ -12,7 +12,7 @@ relay passes and a thief riding a stolen session may read in the victim's mailbo
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Share, Wait
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, ProfileChange, Withdrawal
 
@@ -23,7 +23,7 @@ class NewPayee(Detector):
     name = "new_payee"
     assesses = (ProfileChange, Withdrawal)
 
-    def __init__(self, risky_session: float = 0.4, days: float = 3.0) -> None:
+    def __init__(self, risky_session: Share = 0.4, days: Wait = 3.0) -> None:
         self.risky, self.seconds = risky_session, days * 86400
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Window
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import CustomerReport, Event, Login
 from kozaguard.phishing import Verdict
@@ -25,7 +25,7 @@ class PhishingReported(Detector):
     assesses = (Login,)
     observes = (CustomerReport,)
 
-    def __init__(self, days: float = 30.0) -> None:
+    def __init__(self, days: Window = 30.0) -> None:
         self.seconds = days * 86400
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

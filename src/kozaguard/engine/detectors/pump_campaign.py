@@ -16,7 +16,11 @@ without doubt is denied only as far as the budget allows.
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from typing import Annotated
+
+from msgspec import Meta
+
+from kozaguard.engine.detector import Context, Detector, Share, Window
 from kozaguard.engine.detectors._market import premium
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, OrderNew
@@ -28,7 +32,11 @@ class PumpCampaign(Detector):
     observes = (OrderNew,)
 
     def __init__(
-        self, accounts: int = 3, window_hours: float = 6.0, min_premium: float = 0.03, doubt: float = 0.2
+        self,
+        accounts: Annotated[int, Meta(ge=2, le=1_000_000)] = 3,
+        window_hours: Window = 6.0,
+        min_premium: Annotated[float, Meta(ge=0, le=10)] = 0.03,
+        doubt: Share = 0.2,
     ) -> None:
         self.accounts, self.window, self.min_premium = accounts, window_hours * 3600, min_premium
         self.doubt = doubt

@@ -7,7 +7,7 @@ before it is a customer who forgot his password: risk to weigh, not a challenge.
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Count, Detector
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, Login
 
@@ -16,7 +16,7 @@ class RecentFailures(Detector):
     name = "recent_failures"
     assesses = (Login,)
 
-    def __init__(self, failures: int = 3) -> None:
+    def __init__(self, failures: Count = 3) -> None:
         self.failures = failures
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

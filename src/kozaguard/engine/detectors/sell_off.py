@@ -10,7 +10,7 @@ confirm. A customer selling out on a session he opened without doubt is left alo
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Share
 from kozaguard.engine.detectors._market import holdings_value, order_value
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, OrderNew
@@ -21,7 +21,7 @@ class SellOff(Detector):
     assesses = (OrderNew,)
     observes = (OrderNew,)
 
-    def __init__(self, share: float = 0.5, doubt: float = 0.2) -> None:
+    def __init__(self, share: Share = 0.5, doubt: Share = 0.2) -> None:
         self.share, self.doubt = share, doubt
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

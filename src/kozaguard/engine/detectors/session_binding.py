@@ -10,7 +10,7 @@ checked against the account's known clients.
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Window
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Action, Event, FactorChange, OrderNew, ProfileChange, Withdrawal
 
@@ -21,7 +21,7 @@ class SessionBinding(Detector):
     name = "session_binding"
     assesses = (FactorChange, ProfileChange, Withdrawal, OrderNew)
 
-    def __init__(self, stale_hours: float = 12.0) -> None:
+    def __init__(self, stale_hours: Window = 12.0) -> None:
         self.stale = stale_hours * 3600
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

@@ -7,7 +7,7 @@ not counted, only device cookies and hosting or foreign networks).
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Count, Country, Detector, Window
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, Login
 
@@ -17,7 +17,7 @@ class SharedClient(Detector):
     assesses = (Login,)
     observes = (Login,)
 
-    def __init__(self, accounts: int = 2, window_days: float = 30.0, home_country: str = "JP") -> None:
+    def __init__(self, accounts: Count = 2, window_days: Window = 30.0, home_country: Country = "JP") -> None:
         self.accounts, self.window, self.home = accounts, window_days * 86400, home_country
 
     def _keys(self, event: Login, ctx: Context) -> list[str]:

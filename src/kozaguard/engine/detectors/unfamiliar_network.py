@@ -9,7 +9,7 @@ network in Japan alone is ordinary (mobile lines, a new provider).
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Country, Detector
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, Login
 
@@ -18,7 +18,7 @@ class UnfamiliarNetwork(Detector):
     name = "unfamiliar_network"
     assesses = (Login,)
 
-    def __init__(self, home_country: str = "JP") -> None:
+    def __init__(self, home_country: Country = "JP") -> None:
         self.home = home_country
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

@@ -6,7 +6,7 @@ network it makes a passkey challenge more likely.
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Count, Detector
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.engine.profile import hour_jst
 from kozaguard.events.schema import Event, Login
@@ -16,7 +16,7 @@ class UnusualHour(Detector):
     name = "unusual_hour"
     assesses = (Login,)
 
-    def __init__(self, min_logins: int = 10) -> None:
+    def __init__(self, min_logins: Count = 10) -> None:
         self.min_logins = min_logins
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:

@@ -12,26 +12,27 @@ from datetime import UTC, datetime
 from fastapi import Depends, FastAPI
 
 from kozaguard.apikeys import Scope
+from kozaguard.bootstrap import api_keys, engine_door, identity_service, staff_directory
+from kozaguard.config import Settings, load_settings
 from kozaguard.console.ledger import Ledger
 from kozaguard.entrypoints.api import errors
 from kozaguard.entrypoints.api.auth import require_scope
-from kozaguard.entrypoints.api.bootstrap import api_keys, engine_door, identity_service, staff_directory
 from kozaguard.entrypoints.api.browser import BrowserGuardMiddleware
 from kozaguard.entrypoints.api.cases import router as cases_router
 from kozaguard.entrypoints.api.events import router as events_router
 from kozaguard.entrypoints.api.identity import router as identity_router
 from kozaguard.entrypoints.api.limits import BodyLimitMiddleware, BodyLimits
+from kozaguard.entrypoints.api.phishing import router as phishing_router
 from kozaguard.entrypoints.api.proxies import TrustedProxyMiddleware, parse_networks
-from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.entrypoints.console import routes as console
 from kozaguard.entrypoints.console.auth import new_csrf_key
 from kozaguard.entrypoints.web import pages
-from kozaguard.phishing.api import router as phishing_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app: services from settings, then routers, middleware, error handlers, static files."""
-    settings = settings or Settings.from_env()
+    """Build the app: services from settings (by default the `KOZAGUARD_*` variables over the
+    defaults), then routers, middleware, error handlers, static files."""
+    settings = settings or load_settings()
     app = FastAPI(
         title="kozaguard",
         summary="Account-takeover defence for online brokerages.",
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.apikeys = api_keys(settings)
     app.state.staff = staff_directory(settings)
     app.state.csrf_key = new_csrf_key()
-    app.state.ledger = Ledger(settings.console_store)
+    app.state.ledger = Ledger(settings.http.console_store)
     app.state.phishing_recent = []
     errors.install(app)
     app.include_router(identity_router)
@@ -60,11 +61,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     pages.install(app)
     console.install(app)
     limits = BodyLimits(
-        max_body_bytes=settings.max_body_bytes,
-        max_batch_bytes=settings.max_batch_bytes,
-        max_json_depth=settings.max_json_depth,
+        max_body_bytes=settings.http.max_body_bytes,
+        max_batch_bytes=settings.http.max_batch_bytes,
+        max_json_depth=settings.http.max_json_depth,
     )
     app.add_middleware(BodyLimitMiddleware, limits=limits)
     app.add_middleware(BrowserGuardMiddleware, origins=settings.identity.origins)
-    app.add_middleware(TrustedProxyMiddleware, networks=parse_networks(settings.trusted_proxies))
+    app.add_middleware(TrustedProxyMiddleware, networks=parse_networks(settings.http.trusted_proxies))
     return app

@@ -113,5 +113,5 @@ def _refusal(why: str) -> ApiError:
         f"{why} State changes are accepted only from the site's own pages.",
         message_ja="このページからの操作は受け付けられません。当社サイトから操作してください。",
         field="Origin",
-        fix="Send the request from the site's own origin (configure others as KOZAGUARD_ORIGINS).",
+        fix="Send the request from the site's own origin (configure others as identity.origins).",
     )

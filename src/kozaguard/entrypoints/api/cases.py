@@ -37,7 +37,7 @@ def cases_store(request: Request) -> CaseStore:
     """The cases database the settings name, opened (and migrated) on first use."""
     store = getattr(request.app.state, "cases", None)
     if store is None:
-        store = CaseStore(request.app.state.settings.cases_store)
+        store = CaseStore(request.app.state.settings.http.cases_store)
         store.migrate()
         request.app.state.cases = store
     return store

@@ -8,7 +8,7 @@ live door an event whose `ts` is further from the server clock than the allowed 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import msgspec
@@ -76,7 +76,7 @@ async def decide(request: Request, caller: Caller) -> Response:
             field="body",
             fix="Send one event as a JSON object, or several as a JSON array.",
         ) from None
-    settings = request.app.state.settings
+    settings = request.app.state.settings.http
     events = items if isinstance(items, list) else [items]
     if len(events) > settings.max_batch_events:
         raise ApiError(
@@ -100,7 +100,7 @@ class _Gate:
 
     def __init__(self, settings, *, backfill: bool, now: datetime) -> None:
         self.max_event_bytes = settings.max_event_bytes
-        self.skew = settings.event_clock_skew
+        self.skew = timedelta(seconds=settings.event_clock_skew_seconds)
         self.backfill, self.now = backfill, now
 
     def admit(self, n: int, item: Any, decided: list[bytes]) -> Any:
