@@ -153,3 +153,17 @@ def test_every_example_in_the_configuration_doc_builds_an_engine_and_states_the_
             defaults = inspect.signature(REGISTRY[name].__init__).parameters
             for key, value in values.items():
                 assert defaults[key].default == value, f"docs/configuration.md [detectors.{name}] {key}"
+
+
+def test_every_detector_parameter_declares_its_range():
+    """A detector's parameters carry their limits (`engine/detector.py`'s Count, Share, ...): none
+    can be set to a value the detector was not written for."""
+    from msgspec import Meta
+
+    from kozaguard.config import _fields, detector_parameters
+    from kozaguard.engine.detectors import REGISTRY
+
+    for name, detector in REGISTRY.items():
+        for key, tp in _fields(detector_parameters(detector)).items():
+            metas = [m for m in getattr(tp, "__metadata__", ()) if isinstance(m, Meta)]
+            assert metas, f"[detectors.{name}] {key}: declare its range (e.g. `{key}: Count = ...`)"
