@@ -131,7 +131,7 @@ def staff_directory(settings: Settings) -> StaffDirectory:
     from kozaguard.identity.sealed import SecretBox
     from kozaguard.identity.service import IdentityService
     from kozaguard.identity.sqlite_store import SqliteIdentityStore
-    from kozaguard.identity.store import IdentityStore, MemoryIdentityStore
+    from kozaguard.identity.store import MemoryIdentityStore
     from kozaguard.staff.directory import StaffDirectory
 
     policy = identity_policy(settings)

@@ -131,7 +131,9 @@ class HttpSection(_Section):
     def staff_store(self) -> str:
         if self.staff_db:
             return self.staff_db
-        return "memory" if self.store == "memory" else f"sqlite:{Path(self.db_path).with_name('staff.sqlite')}"
+        return (
+            "memory" if self.store == "memory" else f"sqlite:{Path(self.db_path).with_name('staff.sqlite')}"
+        )
 
     @property
     def console_store(self) -> str:
