@@ -127,7 +127,7 @@ def cases_store_of(app):
 
 
 def test_staff_create_makes_the_first_admin(tmp_path, monkeypatch):
-    monkeypatch.setenv("KOZAGUARD_DB_PATH", str(tmp_path / "identity.sqlite"))
+    monkeypatch.setenv("KOZAGUARD_HTTP_DB_PATH", str(tmp_path / "identity.sqlite"))
     monkeypatch.setenv("KOZAGUARD_STAFF_PASSWORD", STAFF_PASSWORD)
     runner = CliRunner()
     args = [
