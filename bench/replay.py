@@ -59,13 +59,22 @@ def stream(customers: int, days: int) -> Path:
     return events
 
 
-def measure(events: Path, state: str) -> tuple[int, float, float]:
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def measure(events: Path, state: str) -> tuple[int, float, float, float]:
+    """Events, wall seconds, CPU seconds of this process (what the one core spent on the replay:
+    on a shared machine the wall clock also counts the time others had the core), peak RSS in MB."""
     engine = build_engine(Settings(engine=EngineSection(state=state)))
     with open(events, "rb") as src, open(os.devnull, "wb") as sink:
+        cpu = _cpu()
         summary = replay(engine, src, sink)
+        cpu = _cpu() - cpu
     engine.state.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return summary.events, summary.seconds, peak_mb
+    return summary.events, summary.seconds, cpu, peak_mb
 
 
 def main() -> None:
@@ -78,14 +87,18 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     events = args.events or stream(args.customers, args.days)
-    print(f"machine: {machine()}")
-    print("| stream | state | events | seconds | events/s | peak RSS MB |")
-    print("|---|---|---:|---:|---:|---:|")
+    print(f"machine: {machine()}; load average before: {os.getloadavg()[0]:.1f}")
+    print("| stream | state | events | seconds | events/s | CPU seconds | events/CPU s | peak RSS MB |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for kind in args.state or ["memory", "sqlite"]:
         with tempfile.TemporaryDirectory() as tmp:
             spec = "memory" if kind == "memory" else f"sqlite:{tmp}/state.db"
-            n, seconds, peak = measure(events, spec)
-        print(f"| {events.parent.name} | {kind} | {n:,} | {seconds:.1f} | {n / seconds:,.0f} | {peak:,.0f} |")
+            n, seconds, cpu, peak = measure(events, spec)
+        print(
+            f"| {events.parent.name} | {kind} | {n:,} | {seconds:.1f} | {n / seconds:,.0f} | {cpu:.1f} "
+            f"| {n / cpu:,.0f} | {peak:,.0f} |"
+        )
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -26,13 +26,16 @@ class MemoryRepository(Generic[K, R]):
 
 
 class MemoryLedger:
+    """Every event id with where it was read first; decisions only for the events that got one (most
+    events, market data, get none: one dict entry each)."""
+
     def __init__(self) -> None:
-        self._decisions: dict[str, Decision | None] = {}
-        self._origins: dict[str, int] = {}  # event_id -> line << 32 | fingerprint
+        self._origins: dict[str, int] = {}  # event_id -> line << 32 | fingerprint, or -1 (unknown)
+        self._decisions: dict[str, Decision] = {}
         self._position: ReplayPosition | None = None
 
     def seen(self, event_id: str) -> bool:
-        return event_id in self._decisions
+        return event_id in self._origins
 
     def decision(self, event_id: str) -> Decision | None:
         return self._decisions.get(event_id)
@@ -40,13 +43,13 @@ class MemoryLedger:
     def record(
         self, event_id: str, decision: Decision | None, fingerprint: int | None = None, line: int = 0
     ) -> None:
-        self._decisions[event_id] = decision
-        if fingerprint is not None:
-            self._origins[event_id] = line << 32 | fingerprint
+        self._origins[event_id] = -1 if fingerprint is None else line << 32 | fingerprint
+        if decision is not None:
+            self._decisions[event_id] = decision
 
     def first_copy(self, event_id: str) -> tuple[int, int] | None:
-        origin = self._origins.get(event_id)
-        return None if origin is None else (origin & 0xFFFFFFFF, origin >> 32)
+        origin = self._origins.get(event_id, -1)
+        return None if origin < 0 else (origin & 0xFFFFFFFF, origin >> 32)
 
     def position(self) -> ReplayPosition | None:
         return self._position

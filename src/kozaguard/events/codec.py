@@ -153,7 +153,7 @@ def read_events(
     continues a stream part-way numbers from `start`, with `last` the time of the event before.
     """
     for n, raw in enumerate(lines, start):
-        if not raw.strip():
+        if not raw or raw.isspace():  # blank (isspace copies nothing, unlike strip)
             continue
         try:
             event = _decode(raw, source, n)
