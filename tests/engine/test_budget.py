@@ -15,18 +15,35 @@ from kozaguard.engine.state import Account
 def calibrated(n: int = 10_000, **settings) -> Budget:
     b = Budget(FrictionSettings(min_history=1000, **settings))
     for i in range(n):
-        b.learn(i % 20 / 4)  # customers: 0 .. 4.75
+        b.learn(i % 20 / 4, passkey=True)  # customers: 0 .. 4.75
     return b
 
 
 def test_threshold_keeps_at_most_the_budget_of_history_above_it():
     b = calibrated()
     for x in [7.0] * 4 + [5.5] * 20:
-        b.learn(x)
+        b.learn(x, passkey=True)
     # 0.5 per 1,000 of 10,024 = 5 actions may be stopped: the four at 7.0, not the twenty at 5.5
     assert 5.5 < b.hold_threshold() <= 7.0
     # 10 per 1,000 = 100 passkey challenges: the 24 unusual ones, not the bulk at 4.75
     assert 4.75 < b.challenge_threshold() <= 5.5
+
+
+def test_the_challenge_budget_is_spent_on_passkey_holders_and_after_the_rules_challenges():
+    """Only a passkey holder can be asked for one: with one customer in ten holding a passkey, the
+    100 challenges of 10,000 actions reach further into their actions; rule challenges (the
+    withdrawals' step-up) spend the budget first."""
+    b = Budget(FrictionSettings(min_history=1000))
+    for i in range(10_000):
+        b.learn(i % 20 / 4, passkey=i % 10 == 0)
+    everyone = calibrated()
+    assert b.challenge_threshold() < everyone.challenge_threshold()
+    for _ in range(200):  # more than the 10 per 1,000 of the history
+        b.rule_challenged()
+    b.learn(0.0)
+    for _ in range(255):
+        b.learn(0.0)
+    assert b.challenge_threshold() >= b.hold_threshold()  # nothing left: no passkey from the gate
 
 
 def test_a_looser_budget_lowers_the_threshold():
@@ -65,7 +82,7 @@ def test_the_histogram_lives_in_the_state_so_a_continued_replay_calibrates_the_s
 def gate(outcome, reasons, evidence, factors=("sms",)):
     budget = calibrated()
     for x in [7.0] * 4 + [5.5] * 20:  # hold from above 5.5, a passkey from 5.5
-        budget.learn(x)
+        budget.learn(x, passkey=True)
     policy = Policy(budget=budget)
     actions: list[str] = []
     got, score = policy.gate(

@@ -4,7 +4,10 @@ A hold costs a real customer his trade and staff a review; it is worth it only w
 rarer among the broker's own customers than the budget allows. The engine keeps the evidence scores
 (`engine/evidence.py`) of the orders and withdrawals it let through, the broker's decided history,
 and sets each threshold where the share of that history at or above it fits the budget: holds and
-denials `action_stops_per_1000`, passkey challenges `action_challenges_per_1000`. Held actions are
+denials `action_stops_per_1000`, passkey challenges `action_challenges_per_1000`. A passkey can be
+asked only of a customer who has one, so the challenge budget (counted per 1,000 of every customer's
+actions) is spent on the passkey holders' actions alone: their threshold is set on a histogram of
+their own, and is lower the fewer of them there are. Held actions are
 not in that history until staff release them, so attacks, however many, never raise the threshold
 (a budget that counted them would stop holding in the middle of a campaign). Strong evidence keeps
 its floor elsewhere:
@@ -14,9 +17,9 @@ nothing here lowers a lock, a confirmed campaign or a reported phishing victim.
 >>> for i in range(10_000):
 ...     b.learn(i % 20 / 4)       # most customers score 0 .. 4.75 in log-odds
 >>> for x in [6.0] * 12 + [8.0] * 3:
-...     b.learn(x)                # a few unusual ones
->>> b.hold_threshold(), b.challenge_threshold()  # 5 stops per 10,000 allowed; 100 challenges
-(6.25, 5.0)
+...     b.learn(x, passkey=True)  # a few unusual ones, who have a passkey
+>>> b.hold_threshold(), b.challenge_threshold()  # 5 stops per 10,000; their 15 fit 100 challenges
+(6.25, -10.0)
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ def _bin(x: float) -> int:
 
 _KEY = "friction:actions"
 HELD, CHALLENGED, HOLD_AT, CHALLENGE_AT = BINS, BINS + 1, BINS + 2, BINS + 3
+PASSKEY = BINS + 4  # then the passkey holders' own histogram, BINS long
+RULED = PASSKEY + BINS  # then the challenges rules asked for (withdrawals' step-up, say)
+SIZE = RULED + 1
 _EVERY = 256
 """Thresholds are worked out again after this many new actions (and kept in the state with the
 histogram, so a replay continued from saved state decides as one that ran the whole stream)."""
@@ -75,8 +81,9 @@ class Budget:
 
     def __init__(self, settings: FrictionSettings | None = None) -> None:
         self.settings = settings or FrictionSettings()
-        # the bins, then the stops and challenges the gate imposed, then the thresholds in force
-        self.counts: list = [0] * (BINS + 2) + [None, None]
+        # the bins, the stops and challenges the gate imposed, the thresholds in force, the passkey
+        # holders' bins, the challenges rules imposed
+        self.counts: list = [0] * (BINS + 2) + [None, None] + [0] * (BINS + 1)
         self.total = 0
         self._state: State | None = None
 
@@ -86,6 +93,8 @@ class Budget:
         if record is None:
             record = self.counts
             state.watch.put(_KEY, record)
+        elif len(record) < SIZE:  # saved before the passkey holders had a histogram of their own
+            record.extend([0] * (SIZE - len(record)))
         self.counts, self._state = record, state
         self.total = sum(record[:BINS])
 
@@ -93,9 +102,12 @@ class Budget:
         if self._state is not None:
             self._state.watch.put(_KEY, self.counts)
 
-    def learn(self, x: float) -> None:
-        """An order or withdrawal let through, with its evidence score."""
-        self.counts[_bin(x)] += 1
+    def learn(self, x: float, passkey: bool = False) -> None:
+        """An order or withdrawal let through, with its evidence score (`passkey`: its customer has one)."""
+        b = _bin(x)
+        self.counts[b] += 1
+        if passkey:
+            self.counts[PASSKEY + b] += 1
         self.total += 1
         if self.total % _EVERY == 0:
             self.counts[HOLD_AT] = None
@@ -109,19 +121,27 @@ class Budget:
     def passkey_challenged(self, x: float) -> None:
         """The gate asked for a passkey: the customer passes it, so it is history too."""
         self.counts[CHALLENGED] += 1
-        self.learn(x)
+        self.learn(x, passkey=True)
 
-    def released(self, x: float) -> None:
+    def rule_challenged(self) -> None:
+        """A rule challenged an action (the JSDA step-up of a withdrawal, say): that much of the
+        challenge budget is spent before the gate asks for any passkey."""
+        self.counts[RULED] += 1
+
+    def released(self, x: float, passkey: bool = False) -> None:
         """Staff released a held action: it was the customer's, with this evidence."""
         self.counts[HELD] = max(0, self.counts[HELD] - 1)
         self.counts[HOLD_AT] = None
-        self.learn(x)
+        self.learn(x, passkey)
 
-    def _threshold(self, per_1000: float) -> float:
-        allowed = per_1000 * self.total / 1000.0
+    def _threshold(self, per_1000: float, offset: int = 0, spent: int = 0) -> float:
+        """The lowest threshold with at most `per_1000` of all actions, less `spent`, at or above
+        it, counting the histogram at `offset` (0: every action; PASSKEY: the passkey holders')."""
+        allowed = per_1000 * self.total / 1000.0 - spent
         above = 0
+        c = self.counts
         for i in range(BINS - 1, -1, -1):
-            above += self.counts[i]
+            above += c[offset + i]
             if above > allowed:
                 return LOW + (i + 1) * STEP
         return LOW
@@ -132,7 +152,8 @@ class Budget:
             c[HOLD_AT], c[CHALLENGE_AT] = s.cold_hold, s.cold_challenge
         else:
             hold = self._threshold(s.action_stops_per_1000)
-            c[HOLD_AT], c[CHALLENGE_AT] = hold, min(hold, self._threshold(s.action_challenges_per_1000))
+            challenge = self._threshold(s.action_challenges_per_1000, PASSKEY, c[RULED])
+            c[HOLD_AT], c[CHALLENGE_AT] = hold, min(hold, challenge)
         self._changed()
 
     def hold_threshold(self) -> float:
@@ -142,7 +163,7 @@ class Budget:
         return self.counts[HOLD_AT]
 
     def challenge_threshold(self) -> float:
-        """Log-odds at or above which an action may be challenged with a passkey."""
+        """Log-odds at or above which a passkey holder's action may be challenged with his passkey."""
         if self.counts[HOLD_AT] is None:
             self._update()
         return self.counts[CHALLENGE_AT]

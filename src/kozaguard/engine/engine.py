@@ -203,7 +203,8 @@ class Engine:
                 """Never seen, or first seen lately on a risky login: still a stranger's."""
                 return key not in seen or self.evidence.on_probation(account, probation, now)
 
-            session.new_device = bool(device) and fresh(account.devices, device, device)  # type: ignore[arg-type]
+            # no device cookie at all on an account that always sent one: a client it never used
+            session.new_device = fresh(account.devices, device, device) if device else bool(account.devices)
             session.new_network = fresh(account.networks, net.network, "net:" + net.network)
             session.new_place = fresh(account.blocks, block, "place:" + block)
             session.stranger_network = net.hosting or net.country not in account.countries

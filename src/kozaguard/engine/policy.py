@@ -69,12 +69,14 @@ class Policy:
             reasons.append("passkey_for_unusual_action")
             budget.passkey_challenged(evidence)
             return Outcome.CHALLENGE_PASSKEY, score
+        if outcome in (Outcome.CHALLENGE_OTP, Outcome.CHALLENGE_PASSKEY):
+            budget.rule_challenged()
         if stop:
             reasons.append("unusual_action_notice")
             if "notify_customer" not in actions:
                 actions.append("notify_customer")
             outcome = Outcome.ALLOW
-        budget.learn(evidence)
+        budget.learn(evidence, "passkey" in account.factors)
         return outcome, score
 
     def trusted_otp(self, account: Account, now: float) -> bool:
