@@ -83,10 +83,12 @@ def scenario():
         ev("customer.report", at(16, 10), account_id="A1", kind="unrecognized_trade"),
         sell(at(16, 10, 5), "7203", 100, session_id="H3", **HOME),
     ]
+    out.append(ev("symbol.restriction", at(15, 10, 12), symbol="9999", action="imposed", by="staff"))
     out += [  # hijacked sessions (never seen logging in) pumping the thin symbol
         buy(at(15, 10, 10 + i), "9999", 5000, 100, account_id=f"V{i}", session_id=f"v{i}", **HOME)
         for i in range(4)
     ]
+    out.append(sell(at(15, 11), "7203", 100, account_id="V9", session_id="v9", **HOME))  # the crew's client
     return out
 
 

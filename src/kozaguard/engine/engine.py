@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from kozaguard.account_security import lock as account_lock
-from kozaguard.engine import suspicion
+from kozaguard.engine import restriction, suspicion
 from kozaguard.engine.detector import Context, Detector
 from kozaguard.engine.evidence import Evidence
 from kozaguard.engine.infrastructure import SharedInfrastructure, login_keys
@@ -39,6 +39,7 @@ from kozaguard.events.schema import (
     MarketQuote,
     OrderCancel,
     OrderNew,
+    SymbolRestriction,
     Withdrawal,
 )
 
@@ -56,8 +57,10 @@ class Engine:
         policy: Policy | None = None,
         evidence: Evidence | None = None,
         infrastructure: SharedInfrastructure | None = None,
+        restriction_expiry_hours: float = restriction.EXPIRY_HOURS,
     ) -> None:
         self.state = state
+        self.restriction_expiry = restriction_expiry_hours
         self.policy = policy or Policy()
         if self.policy.budget is not None:
             self.policy.budget.bind(state)
@@ -83,6 +86,7 @@ class Engine:
             Deposit: self._deposit,
             CustomerReport: self._report,
             AccountUnlocked: self._unlocked,
+            SymbolRestriction: self._restriction,
         }
 
     # --- the one entry point -------------------------------------------------------------------
@@ -248,6 +252,8 @@ class Engine:
 
     def _quote(self, e: MarketQuote) -> None:
         sym = self.state.symbol(e.symbol)
+        if sym.restricted:  # an engine restriction without new evidence lapses (engine/restriction.py)
+            restriction.expire(sym, _epoch(e.ts), self.restriction_expiry)
         sym.last, sym.bid, sym.ask, sym.prev_close, sym.volume_today = (
             e.last,
             e.bid,
@@ -267,6 +273,15 @@ class Engine:
             e.volume if sym.avg_volume is None else sym.avg_volume + alpha * (e.volume - sym.avg_volume)
         )
         sym.volume_today = 0.0
+        self.state.symbols.put(e.symbol, sym)
+
+    def _restriction(self, e: SymbolRestriction) -> None:
+        """Staff (or the engine's own service) imposed or lifted a restriction: the engine follows."""
+        sym = self.state.symbol(e.symbol)
+        if e.action == "imposed":
+            restriction.impose(sym, e.by, _epoch(e.ts))
+        else:
+            restriction.lift(sym)
         self.state.symbols.put(e.symbol, sym)
 
     def _fx(self, e: FxRate) -> None:

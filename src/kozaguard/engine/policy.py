@@ -33,6 +33,8 @@ FLOORS = frozenset(
         "reported_code_new_device",
         "coordinated_buying",
         "restricted_symbol_doubtful_session",
+        "campaign_infrastructure",
+        "campaign_seller",
     }
 )
 """Reasons whose stop no budget lowers: a lock, a code that cannot be trusted, the customer's report,

@@ -109,7 +109,9 @@ class Symbol(Struct, kw_only=True):
     avg_volume: float | None = None  # exponentially weighted daily volume
     bars: int = 0
     buyers: list[tuple[float, str]] = field(default_factory=list)  # (when, account_id), recent
-    restricted: bool = False
+    restricted: bool = False  # buys halted (engine/restriction.py: the status and its transitions)
+    restricted_by: str = ""  # engine | staff
+    campaign_seen: float = 0.0  # the latest campaign buy: an engine restriction expires without one
 
 
 class Repository(Protocol, Generic[K, R]):

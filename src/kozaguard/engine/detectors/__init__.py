@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kozaguard.engine.detector import Detector
 from kozaguard.engine.detectors.aggressive_buy import AggressiveBuy
+from kozaguard.engine.detectors.campaign import Campaign
 from kozaguard.engine.detectors.contact_changed import ContactChanged
 from kozaguard.engine.detectors.cooling_off import CoolingOff
 from kozaguard.engine.detectors.credential_stuffing import CredentialStuffing
@@ -49,6 +50,7 @@ REGISTRY: dict[str, type[Detector]] = {
         LargeOrder,
         SellOff,
         PumpCampaign,
+        Campaign,
     )
 }
 

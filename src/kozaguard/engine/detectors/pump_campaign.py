@@ -20,6 +20,7 @@ from typing import Annotated
 
 from msgspec import Meta
 
+from kozaguard.engine import restriction
 from kozaguard.engine.detector import Context, Detector, Share, Window
 from kozaguard.engine.detectors._market import premium
 from kozaguard.engine.outcome import Finding, Outcome
@@ -85,5 +86,5 @@ class PumpCampaign(Detector):
         buyers.append([ctx.now, event.account_id])
         ctx.state.watch.put("buyers:" + event.symbol, buyers)
         if len({a for _, a in buyers}) >= self.accounts and not sym.restricted:
-            sym.restricted = True
+            restriction.impose(sym, "engine", ctx.now)
             ctx.state.symbols.put(sym.symbol, sym)
