@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from kozaguard.account_security import lock as account_lock
 from kozaguard.engine import restriction, suspicion
 from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detectors._market import order_value
 from kozaguard.engine.evidence import Evidence
 from kozaguard.engine.infrastructure import SharedInfrastructure, login_keys
 from kozaguard.engine.network import address_block, ip_info
@@ -147,6 +148,9 @@ class Engine:
         elif outcome <= Outcome.CHALLENGE_PASSKEY:
             self.evidence.learn_one(event, account, state, now)
             self.profile.learn_action(account, event, now)
+        if t is OrderNew and event.side == "sell" and session is not None:  # type: ignore[attr-defined]
+            session.sold_jpy += order_value(event, state)  # type: ignore[arg-type]
+            state.sessions.put(session.session_id, session)
         for observe in self._observe.get(t, ()):
             observe(event, ctx)
         state.accounts.put(account.account_id, account)
@@ -313,6 +317,9 @@ class Engine:
         sym = state.symbols.get(e.symbol)
         value = state.yen(sym.currency if sym else "JPY", e.qty * e.price)
         held = acc.positions.get(e.symbol, 0.0)
+        if sym is not None and sym.ask is None:  # no quote known: the broker's own trades price it
+            sym.last = e.price
+            state.symbols.put(e.symbol, sym)
         if e.side == "buy":
             acc.positions[e.symbol] = held + e.qty
             acc.cash_jpy -= value + e.fee_jpy

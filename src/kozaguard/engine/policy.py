@@ -35,6 +35,7 @@ FLOORS = frozenset(
         "restricted_symbol_doubtful_session",
         "campaign_infrastructure",
         "campaign_seller",
+        "buy_above_market_after_selloff",
     }
 )
 """Reasons whose stop no budget lowers: a lock, a code that cannot be trusted, the customer's report,

@@ -37,9 +37,11 @@ def test_another_accounts_order_from_the_campaigns_client_is_held_for_days():
 def test_the_account_that_sells_into_the_pump_what_it_bought_before_is_the_crews():
     stake = buy(at(2, 10), "9999", 3000, 84, session_id="C1", **HOME)  # 3,000 of 40,000 a day
     dump = sell(at(3, 11), "9999", 3000, session_id="C2", **HOME)
-    nxt = buy(at(4, 10), "7203", 100, 2500, session_id="C3", **HOME)
+    nxt = buy(at(4, 10), "9999", 3000, 84, session_id="C3", **HOME)  # the next stake
     d = run([*history(), stake, *campaign(), dump, nxt])
-    assert d.decision == "hold" and d.reasons == ["campaign_seller"]
+    assert d.decision in ("hold", "deny") and "campaign_seller" in d.reasons  # deny: still restricted
+    small = buy(at(4, 10), "7203", 100, 2500, session_id="C3", **HOME)  # an ordinary order
+    assert run([*history(), stake, *campaign(), dump, small]).decision == "allow"
 
 
 def test_customers_holding_the_symbol_long_may_sell_into_the_spike():
@@ -54,8 +56,8 @@ def test_customers_holding_the_symbol_long_may_sell_into_the_spike():
         ],
     )
     dump = sell(at(3, 11), "9999", 3000, session_id="C2", **HOME)
-    nxt = buy(at(4, 10), "7203", 100, 2500, session_id="C3", **HOME)
-    assert run([*history(), long_ago, *campaign(), dump, nxt]).decision == "allow"
+    nxt = buy(at(4, 10), "9999", 3000, 84, session_id="C3", **HOME)
+    assert "campaign_seller" not in run([*history(), long_ago, *campaign(), dump, nxt]).reasons
 
 
 def test_campaign_stops_are_floors():

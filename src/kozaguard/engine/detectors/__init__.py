@@ -20,6 +20,7 @@ from kozaguard.engine.detectors.phishing_reported import PhishingReported
 from kozaguard.engine.detectors.pump_campaign import PumpCampaign
 from kozaguard.engine.detectors.recent_failures import RecentFailures
 from kozaguard.engine.detectors.sell_off import SellOff
+from kozaguard.engine.detectors.sell_then_pump import SellThenPump
 from kozaguard.engine.detectors.session_binding import SessionBinding
 from kozaguard.engine.detectors.shared_client import SharedClient
 from kozaguard.engine.detectors.step_up import StepUp
@@ -49,6 +50,7 @@ REGISTRY: dict[str, type[Detector]] = {
         Liquidation,
         LargeOrder,
         SellOff,
+        SellThenPump,
         PumpCampaign,
         Campaign,
     )

@@ -7,7 +7,8 @@ its device are the crew's. Crews reuse their proxies and browsers across victims
 on such a session, is held — on sessions opened before the campaign was seen, too — and a case
 opened. The crew's own account bought the symbol before the pump and sells into it: an account that
 sells a restricted symbol it bought within `bought_days` before the restriction (a stake of at least
-`stake` of the symbol's usual daily volume) is held from then on.
+`stake` of the symbol's usual daily volume) has its next stakes and its withdrawals held for
+`keep_days` (a customer who happened to sell into the spike trades as before otherwise).
 
 It is built from what attackers share, never from customers' buying alone: a customer who bought
 the symbol on a session he opened without doubt is not a member, and a customer who held it for
@@ -55,7 +56,7 @@ class Campaign(Detector):
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         watch, me, now = ctx.state.watch, ctx.account.account_id, ctx.now
         seller = watch.get(_SELLER + me)
-        if seller is not None and now - seller[0] <= self.keep:
+        if seller is not None and now - seller[0] <= self.keep and self._stake(event, ctx):
             return Finding(Outcome.HOLD, 0.9, ("campaign_seller",), ("open_case", "notify_customer"))
         for key in self._keys(event):
             for when, acct in watch.get(_INFRA + key) or ():
@@ -64,6 +65,15 @@ class Campaign(Detector):
                         Outcome.HOLD, 0.9, ("campaign_infrastructure",), ("open_case", "notify_customer")
                     )
         return None
+
+    def _stake(self, event: Event, ctx: Context) -> bool:
+        """A buy of a stake worth pumping (the crew's next accumulation), or a withdrawal."""
+        if isinstance(event, Withdrawal):
+            return True
+        if not isinstance(event, OrderNew) or event.side != "buy":
+            return False
+        sym = ctx.state.symbols.get(event.symbol)
+        return sym is not None and volume_share(event, sym) >= self.stake
 
     def _doubtful(self, ctx: Context) -> bool:
         s = ctx.session

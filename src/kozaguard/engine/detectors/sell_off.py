@@ -18,8 +18,7 @@ from kozaguard.events.schema import Event, OrderNew
 
 class SellOff(Detector):
     name = "sell_off"
-    assesses = (OrderNew,)
-    observes = (OrderNew,)
+    assesses = (OrderNew,)  # the session's sales so far are the engine's (`Session.sold_jpy`)
 
     def __init__(self, share: Share = 0.5, doubt: Share = 0.2) -> None:
         self.share, self.doubt = share, doubt
@@ -36,9 +35,3 @@ class SellOff(Detector):
         if s.sold_jpy + order_value(event, ctx.state) < self.share * found:
             return None
         return Finding(Outcome.HOLD, 0.6, ("session_sells_most_holdings",), ("notify_customer",))
-
-    def observe(self, event: Event, ctx: Context | None) -> None:
-        assert isinstance(event, OrderNew)
-        if event.side == "sell" and ctx is not None and ctx.session is not None:
-            ctx.session.sold_jpy += order_value(event, ctx.state)
-            ctx.state.sessions.put(ctx.session.session_id, ctx.session)
