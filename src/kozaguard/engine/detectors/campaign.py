@@ -23,7 +23,7 @@ from kozaguard.engine.detectors._market import premium, volume_share
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, FactorChange, OrderNew, ProfileChange, Withdrawal
 
-_INFRA = "campaign:infra:"  # ip:<ip> / device:<id> / session:<id> -> [[when, account_id], ...]
+_INFRA = "campaign:infra:"  # ip:<ip>|<ua> / device:<id> / session:<id> -> [[when, account_id], ...]
 _BOUGHT = "campaign:bought:"  # <symbol> -> [[when, account_id], ...] buys of the symbol, recent
 _SELLER = "campaign:seller:"  # <account_id> -> [when, symbol]: sold a campaign symbol it bought lately
 _KEEP = 64
@@ -40,7 +40,7 @@ class Campaign(Detector):
         bought_days: float = 3.0,
         min_premium: float = 0.03,
         doubt: float = 0.2,
-        stake: float = 0.01,
+        stake: float = 0.05,
     ) -> None:
         self.keep, self.bought = keep_days * 86400, bought_days * 86400
         self.stake = stake
@@ -48,7 +48,8 @@ class Campaign(Detector):
 
     @staticmethod
     def _keys(event: Event) -> list[str]:
-        keys = ["session:" + event.session_id, "ip:" + event.ip]  # type: ignore[attr-defined]
+        # an address only with its browser: residential proxies exit through customers' own lines
+        keys = ["session:" + event.session_id, "ip:" + event.ip + "|" + event.user_agent]  # type: ignore[attr-defined]
         if event.device_id:  # type: ignore[attr-defined]
             keys.append("device:" + event.device_id)  # type: ignore[attr-defined]
         return keys
