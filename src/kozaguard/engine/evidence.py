@@ -21,6 +21,7 @@ import math
 
 from msgspec import Struct
 
+from kozaguard.engine import client
 from kozaguard.engine.detectors._market import holdings_value, order_value, premium, volume_share
 from kozaguard.engine.network import IpInfo
 from kozaguard.engine.state import Account, Session, State
@@ -88,8 +89,7 @@ def session_log_odds(s: Session, w: Weights) -> float:
 
 
 def _client_changed(event: Action, s: Session) -> bool:
-    changed_device = bool(s.device_id and event.device_id and s.device_id != event.device_id)
-    return changed_device or event.user_agent != s.user_agent
+    return client.changed(s.device_id, s.user_agent, event.device_id, event.user_agent)
 
 
 class Evidence:

@@ -37,3 +37,21 @@ def test_session_turning_up_on_another_network_a_day_later_is_denied():
     assert d.decision == "deny" and d.reasons == ["stale_session_moved"]
     soon = sell(at(3, 8, 5), "7203", 100, session_id="H3", device_id="d-home", ip="2400:4050::1")
     assert judge(SessionBinding(), [*history(), soon]).reasons == ["session_network_changed"]
+
+
+def test_an_app_updating_itself_in_the_middle_of_a_session_is_the_same_client():
+    from kozaguard.engine.detectors.session_binding import SessionBinding
+    from scenarios import HOME, history, judge
+    from streams import at, login, sell
+
+    old, new = (
+        "MiraiTrade/6.8.2 (Android 15; Pixel 8; ja-JP)",
+        "MiraiTrade/6.9.0 (Android 15; Pixel 8; ja-JP)",
+    )
+    start = login(at(3, 9), session_id="L", user_agent=old, **HOME)
+    updated = sell(at(3, 15), "7203", 100, session_id="L", user_agent=new, **HOME)
+    assert judge(SessionBinding(), [*history(), start, updated]) is None or "session_client_changed" not in (
+        judge(SessionBinding(), [*history(), start, updated]).reasons
+    )
+    other = sell(at(3, 15), "7203", 100, session_id="L", user_agent="python-requests/2.31", **HOME)
+    assert judge(SessionBinding(), [*history(), start, other]).reasons == ["session_client_changed"]

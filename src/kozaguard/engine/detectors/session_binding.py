@@ -1,15 +1,16 @@
 """Actions on a session must come from the client that opened it (stolen session cookies).
 
 Infostealers lift session cookies; the attacker's orders then arrive on the victim's session with no
-login, from another IP and browser. A browser does not change its user agent or device cookie in the
-middle of a session, so such an action is denied; a move to another country is challenged.
-A stolen cookie is also replayed late: a session that turns up on another network many hours after
-its login is denied (the customer logs in again). A session whose login the stream never showed is
-checked against the account's known clients.
+login, from another IP and browser. A browser does not change its device cookie in the middle of a
+session, nor its user agent beyond a version update (`engine/client.py`), so such an action is
+denied; a move to another country is challenged. A stolen cookie is also replayed late: a session
+that turns up on another network many hours after its login is denied (the customer logs in again).
+A session whose login the stream never showed is checked against the account's known clients.
 """
 
 from __future__ import annotations
 
+from kozaguard.engine import client
 from kozaguard.engine.detector import Context, Detector, Window
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Action, Event, FactorChange, OrderNew, ProfileChange, Withdrawal
@@ -34,8 +35,7 @@ class SessionBinding(Detector):
             if account.devices and not known:
                 return Finding(Outcome.DENY, 0.9, ("session_unknown_client",), _CASE)
             return None
-        changed_device = bool(s.device_id and event.device_id and s.device_id != event.device_id)
-        if changed_device or event.user_agent != s.user_agent:
+        if client.changed(s.device_id, s.user_agent, event.device_id, event.user_agent):
             return Finding(Outcome.DENY, 0.95, ("session_client_changed",), _CASE)
         if net.country != s.country:
             return Finding(Outcome.CHALLENGE_OTP, 0.6, ("session_country_changed",))
