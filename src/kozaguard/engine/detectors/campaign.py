@@ -18,7 +18,7 @@ longer than `bought_days` may sell into the spike.
 from __future__ import annotations
 
 from kozaguard.engine import restriction
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Ratio, Share, Window
 from kozaguard.engine.detectors._market import premium, volume_share
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, FactorChange, OrderNew, ProfileChange, Withdrawal
@@ -36,11 +36,11 @@ class Campaign(Detector):
 
     def __init__(
         self,
-        keep_days: float = 3.0,
-        bought_days: float = 3.0,
-        min_premium: float = 0.03,
-        doubt: float = 0.2,
-        stake: float = 0.05,
+        keep_days: Window = 3.0,
+        bought_days: Window = 3.0,
+        min_premium: Ratio = 0.03,
+        doubt: Share = 0.2,
+        stake: Ratio = 0.05,
     ) -> None:
         self.keep, self.bought = keep_days * 86400, bought_days * 86400
         self.stake = stake

@@ -10,7 +10,7 @@ buy is held whatever the friction budget says (`buy_above_market_after_selloff` 
 
 from __future__ import annotations
 
-from kozaguard.engine.detector import Context, Detector
+from kozaguard.engine.detector import Context, Detector, Ratio, Share
 from kozaguard.engine.detectors._market import holdings_value, premium
 from kozaguard.engine.outcome import Finding, Outcome
 from kozaguard.events.schema import Event, OrderNew
@@ -20,7 +20,7 @@ class SellThenPump(Detector):
     name = "sell_then_pump"
     assesses = (OrderNew,)
 
-    def __init__(self, sold: float = 0.5, min_premium: float = 0.05, doubt: float = 0.2) -> None:
+    def __init__(self, sold: Share = 0.5, min_premium: Ratio = 0.05, doubt: Share = 0.2) -> None:
         self.sold, self.min_premium, self.doubt = sold, min_premium, doubt
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:
