@@ -72,6 +72,7 @@ def identity_policy(settings: Settings) -> identity_settings.IdentitySettings:
     from kozaguard.engine.detectors.credential_stuffing import CredentialStuffing
     from kozaguard.engine.detectors.lockout import Lockout
     from kozaguard.identity.passwords import Argon2Parameters
+    from kozaguard.identity.policies import load as load_policy
     from kozaguard.identity.ratelimit import RateLimitPolicy
     from kozaguard.identity.settings import IdentitySettings
 
@@ -96,6 +97,11 @@ def identity_policy(settings: Settings) -> identity_settings.IdentitySettings:
         ),
         secret_key_path=Path(s.secret_key_path) if s.secret_key_path else None,
         stuffing=CredentialStuffing(**detectors.get("credential_stuffing", {})).policy,
+        policy=load_policy(s.auth_policy) if s.auth_policy else None,
+        phone_auth_number=s.phone_auth_number,
+        phone_call_window=timedelta(seconds=s.phone_call_window_seconds),
+        telephony_secret=s.telephony_secret,
+        telephony_skew=timedelta(seconds=s.telephony_skew_seconds),
     )
 
 

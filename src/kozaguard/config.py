@@ -87,6 +87,15 @@ class IdentitySection(_Section):
     ticket_minutes: Annotated[float, Meta(gt=0, le=60)] = 10.0
     secret_key_path: str = ""
     """The AES-256 key sealing TOTP secrets; empty: `identity.key` beside the identity database."""
+    auth_policy: str = ""
+    """The authentication policy: a preset name or a TOML file (docs/authentication-policy.md); empty:
+    the risk-based rules only."""
+    phone_auth_number: str = "0120-000-000"
+    """The number customers call for phone-number authentication (電話番号認証)."""
+    phone_call_window_seconds: Annotated[float, Meta(gt=0, le=3600)] = 180.0
+    telephony_secret: str = ""
+    """HMAC secret shared with the carrier's telephony webhook; empty turns the webhook off."""
+    telephony_skew_seconds: Annotated[float, Meta(gt=0, le=3600)] = 60.0
     argon2: Argon2Section = field(default_factory=Argon2Section)
     rate_limits: RateLimitSection = field(default_factory=RateLimitSection)
 
@@ -205,6 +214,14 @@ def load_settings(
                 f"{where}: identity.rate_limits.{key} = {value!r}: not a rate; write tries per window "
                 f'as `limits` does, e.g. "30/minute" or "5/15minutes" (see {DOC})'
             )
+    if settings.identity.auth_policy:
+        from kozaguard.account_security.auth_policy import PolicyError
+        from kozaguard.identity.policies import load as load_policy
+
+        try:
+            load_policy(settings.identity.auth_policy)
+        except PolicyError as err:
+            raise ConfigError(f"{where}: identity.auth_policy: {err}") from None
     return msgspec.structs.replace(settings, detectors=detectors)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+from datetime import date
 
 import pytest
 
@@ -24,6 +25,11 @@ def all_notices(clock):
         notices.contact_changed("email", t, 72),
         notices.factor_changed("passkey", "added", t),
         notices.account_locked(t, 5),
+        *(
+            notices.policy_reminder(action, level, date(2025, 10, 15), date(2025, 11, 14))
+            for action in ("login", "withdrawal", "bank_change", "trading")
+            for level in ("any", "registered", "app", "passkey")
+        ),
     ]
 
 

@@ -36,11 +36,14 @@ class Factor(StrEnum):
     TOTP = "totp"
     SMS = "sms"
     EMAIL_OTP = "email_otp"
+    #: Phone-number authentication (電話番号認証): a call from the registered phone; offered by a
+    #: policy, never enrolled, as relayable as an SMS code (a phishing page can show the number).
+    PHONE_CALL = "phone_call"
 
 
 #: Higher is stronger. Only a passkey is phishing-resistant; TOTP beats codes sent over SMS/e-mail
 #: because it needs the enrolled device, not only access to a mailbox or a phone number.
-STRENGTH = {Factor.PASSKEY: 3, Factor.TOTP: 2, Factor.SMS: 1, Factor.EMAIL_OTP: 1}
+STRENGTH = {Factor.PASSKEY: 3, Factor.TOTP: 2, Factor.SMS: 1, Factor.PHONE_CALL: 1, Factor.EMAIL_OTP: 1}
 
 #: Actions where the JSDA guideline asks for phishing-resistant authentication.
 PHISHING_RESISTANT_ACTIONS = frozenset({Action.LOGIN, Action.WITHDRAWAL, Action.BANK_ACCOUNT_CHANGE})
@@ -86,7 +89,8 @@ def required_factor(action: Action, enrolled: Iterable[Factor]) -> Requirement:
     >>> r.challenge, r.reason
     ('otp', 'strongest_enrolled')
     """
-    factors = sorted(set(enrolled), key=lambda f: -STRENGTH[f])
+    order = list(Factor)  # ties in the enum's order, so the answer never depends on set order
+    factors = sorted(set(enrolled), key=lambda f: (-STRENGTH[f], order.index(f)))
     if not factors:
         return Requirement(action, (Factor.EMAIL_OTP,), "no_factor_enrolled")
     top = STRENGTH[factors[0]]
@@ -143,9 +147,14 @@ def authorize(
     contact_changed_at: float | None,
     now: float,
     cooling_off_seconds: float = cooling_off.DEFAULT_CONTACT_SECONDS,
+    requirement: Requirement | None = None,
 ) -> ActionDecision:
-    """Decide an action: hold during cooling-off, else challenge until a strong-enough step-up."""
-    requirement = required_factor(action, enrolled)
+    """Decide an action: hold during cooling-off, else challenge until a strong-enough step-up.
+
+    `requirement` (from an authentication policy) replaces the strongest-enrolled rule; a grant
+    counts when its factor is accepted, or stronger than every accepted one.
+    """
+    requirement = requirement or required_factor(action, enrolled)
     if is_held(action, contact_changed_at, now, cooling_off_seconds):
         return ActionDecision(
             "hold",
@@ -153,6 +162,8 @@ def authorize(
             ("contact_changed_cooling_off",),
             cooling_off.held_until(contact_changed_at, cooling_off_seconds),
         )
-    if stepped_up_with is not None and STRENGTH[stepped_up_with] >= STRENGTH[requirement.strongest]:
+    if stepped_up_with is not None and (
+        stepped_up_with in requirement.accepted or STRENGTH[stepped_up_with] > STRENGTH[requirement.strongest]
+    ):
         return ActionDecision("allow", requirement, ("stepped_up",))
     return ActionDecision("challenge", requirement, ("step_up_required", requirement.reason))

@@ -295,6 +295,82 @@ CATALOGUE: dict[str, Text] = {
         "Log in again from a device you use, or call customer support.",
         status=403,
     ),
+    # the authentication policy (docs/authentication-policy.md)
+    "enrolment_required": Text(
+        StepUpRequired,
+        "The broker's policy needs a {level} factor: enrol one before anything else.",
+        "お取引を続けるには、追加認証の登録が必要です。登録画面の案内に沿って登録してください。",
+        "Enrol a factor of level {level} (POST /identity/totp/enrol, /identity/sms/enrol or "
+        "/identity/passkeys/options, after the factor_enrolment step-up); GET /identity/enrolment says what.",
+        code="enrolment_required",
+    ),
+    "passkey_only": Text(
+        FactorRejected,
+        "Passkey-only mode: one-time codes and recovery codes are turned off for this account.",
+        "このお客様はパスキー専用に設定されています。認証コードはご利用いただけません。",
+        "Use a registered passkey; without one, call customer support (staff verify and unlock).",
+        status=403,
+    ),
+    "passkey_only_needs_passkey": Text(
+        Conflict,
+        "Passkey-only mode needs at least one registered passkey.",
+        "パスキー専用にするには、先にパスキーを登録してください。",
+        "Register a passkey (POST /identity/passkeys/options), then turn passkey-only on.",
+    ),
+    "last_passkey_in_passkey_only": Text(
+        Conflict,
+        "The last passkey cannot be removed in passkey-only mode.",
+        "パスキー専用のため、最後のパスキーは削除できません。",
+        "Register another passkey first, or turn passkey-only off (needs a passkey step-up).",
+    ),
+    # phone-number authentication and its telephony webhook
+    "phone_call_off": Text(
+        FactorRejected,
+        "Phone-number authentication is not offered for this login.",
+        "電話番号認証はご利用いただけません。",
+        "Use one of the methods the login answer lists.",
+        status=403,
+    ),
+    "phone_call_waiting": Text(
+        Conflict,
+        "No call from the registered phone has arrived yet.",
+        "ご登録の電話番号からの発信をまだ確認できていません。",
+        "Call the number shown from the registered phone, then try again within the window.",
+        status=409,
+    ),
+    "telephony_off": Text(
+        IdentityError,
+        "The telephony webhook is not configured.",
+        "電話番号認証は設定されていません。",
+        "Set KOZAGUARD_TELEPHONY_SECRET to the secret shared with the carrier.",
+        status=503,
+    ),
+    "webhook_signature_invalid": Text(
+        NotAuthenticated,
+        "Webhook signature missing or wrong.",
+        "署名が正しくありません。",
+        "Sign '<timestamp>.<nonce>.<body>' with HMAC-SHA256 and the shared secret; send it hex in "
+        "X-Kozaguard-Signature with X-Kozaguard-Timestamp and X-Kozaguard-Nonce.",
+    ),
+    "webhook_stale": Text(
+        NotAuthenticated,
+        "Webhook timestamp is {age} s from the server clock (at most {skew} s).",
+        "通知の時刻が古すぎます。",
+        "Send the request when it is signed; keep the carrier's clock synchronised (NTP).",
+    ),
+    "webhook_replayed": Text(
+        Conflict,
+        "This webhook nonce was already used.",
+        "この通知は処理済みです。",
+        "Sign every request with a fresh random nonce.",
+    ),
+    "call_not_matched": Text(
+        NotFound,
+        "No login waits for a call from this number within its window.",
+        "該当するログインはありません。",
+        "The caller must be the registered phone, within the window the login page showed.",
+        code="call_not_matched",
+    ),
     "step_up_required": Text(
         StepUpRequired,
         "'{action}' needs a fresh step-up with {factor}.",

@@ -23,6 +23,8 @@ class Customer:
     sms_enabled: bool = False
     contact_changed_at: datetime | None = None
     contact_changed_field: str | None = None
+    #: Passkey-only mode: every relayable factor (codes, phone call, recovery codes) is off.
+    passkey_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class LoginContext:
     ip: str
     user_agent: str = ""
     device_id: str | None = None
+    #: web, app or api: picks the policy's channel rules (which can only add to the web rules).
+    channel: str = "web"
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class LoginTicket:
     new_device: bool
     risk: float = 0.0
     engine_session: str = ""
+    #: The policy level this customer lacks past its deadline: the session will only enrol.
+    must_enrol: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class Session:
     #: The login's risk (stuffing, the engine's score) and the engine's id for this session.
     risk: float = 0.0
     engine_session: str = ""
+    #: Set when the policy's deadline passed without the factor: only enrolment routes answer.
+    must_enrol: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,3 +105,15 @@ class Device:
     first_seen: datetime
     last_seen: datetime
     last_ip: str
+
+
+@dataclass(frozen=True)
+class PhoneCall:
+    """A login waiting for (or answered by) a call from the registered phone."""
+
+    ticket_hash: str
+    customer_id: str
+    phone: str  # digits only, national form (0 + ten digits)
+    opened_at: datetime
+    expires_at: datetime
+    answered_at: datetime | None = None

@@ -24,6 +24,7 @@ class NoticeKind(StrEnum):
     CONTACT_CHANGED = "contact_changed"
     FACTOR_CHANGED = "factor_changed"
     ACCOUNT_LOCKED = "account_locked"
+    POLICY_REMINDER = "policy_reminder"
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ _FACTOR_JA = {
     "sms": "SMS認証(電話番号認証)",
     "email_otp": "メール認証(ログイン追加認証)",
     "recovery_codes": "リカバリーコード",
+    "passkey_only": "パスキー専用設定",
 }
 _CONTACT_JA = {"email": "登録メールアドレス", "phone": "登録電話番号"}
 _CHANGE_JA = {"added": "登録", "removed": "削除"}
@@ -135,6 +137,39 @@ def account_locked(at: datetime, failures: int) -> Notice:
         "お持ちでない場合は当社お客様サポートまでお電話でご連絡ください。" + _FOOTER
     )
     return _notice(NoticeKind.ACCOUNT_LOCKED, "【重要】ログインロックのお知らせ", body)
+
+
+_ACTION_JA = {
+    "login": "ログイン",
+    "trading": "お取引(注文)",
+    "withdrawal": "出金",
+    "bank_change": "出金先口座の変更",
+    "contact_change": "連絡先の変更",
+    "factor_change": "認証設定の変更",
+}
+_LEVEL_JA = {
+    "any": "追加認証(メール・SMS・認証アプリ・パスキーのいずれか)",
+    "registered": "ご自身で登録する追加認証(SMS・電話番号認証・認証アプリ・パスキーのいずれか)",
+    "app": "認証アプリまたはパスキー",
+    "passkey": "パスキー(フィッシングに強い認証)",
+}
+
+
+def _date_ja(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def policy_reminder(action: str, level: str, since, deadline) -> Notice:
+    """Before a policy's deadline: what will be needed, for what, from when; how to set it up
+    without a link (the bookmarked site or the official app)."""
+    what, need = _ACTION_JA.get(action, action), _LEVEL_JA.get(level, level)
+    body = (
+        f"{_date_ja(since)}から、{what}の際に{need}が必要になります。\n"
+        f"{_date_ja(deadline)}以降もご登録がない場合、次回ログイン時に登録をお願いします。登録が済むまでお取引はできません。\n\n"
+        "登録は、ブックマーク済みの当社サイトまたは公式アプリにログインし、「セキュリティ設定」から行えます。"
+        + _FOOTER
+    )
+    return _notice(NoticeKind.POLICY_REMINDER, f"【重要】{what}時の認証方法変更のお知らせ", body)
 
 
 def _notice(kind: NoticeKind, subject: str, body: str) -> Notice:

@@ -24,6 +24,8 @@ from kozaguard.identity.use_cases.customers import Customers
 from kozaguard.identity.use_cases.factors import Factors
 from kozaguard.identity.use_cases.locks import Locks
 from kozaguard.identity.use_cases.logins import Logins
+from kozaguard.identity.use_cases.phone_calls import PhoneCalls
+from kozaguard.identity.use_cases.policies import Policies
 from kozaguard.identity.use_cases.proofs import Proofs
 from kozaguard.identity.use_cases.sessions import Sessions
 from kozaguard.identity.use_cases.step_ups import StepUps
@@ -41,5 +43,5 @@ __all__ = [
 ]
 
 
-class IdentityService(Customers, Logins, Locks, Sessions, Factors, StepUps, Proofs):
+class IdentityService(Customers, Logins, Locks, Sessions, Factors, StepUps, Proofs, Policies, PhoneCalls):
     """Every identity use case over one store, notifier, rate limiter and (optionally) the engine."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from kozaguard.account_security.auth_policy import Policy
 from kozaguard.account_security.lock import LockPolicy
 from kozaguard.account_security.stuffing import StuffingPolicy
 from kozaguard.identity.passwords import Argon2Parameters
@@ -35,3 +36,11 @@ class IdentitySettings:
     #: None: `identity.key` next to the identity database.
     secret_key_path: Path | None = None
     stuffing: StuffingPolicy = field(default_factory=StuffingPolicy)
+    #: The broker's authentication policy (docs/authentication-policy.md); None: risk rules only.
+    policy: Policy | None = None
+    #: Phone-number authentication: the number customers call, the time a login waits for the
+    #: call, the secret the carrier signs its webhook with, and how old a signed request may be.
+    phone_auth_number: str = "0120-000-000"
+    phone_call_window: timedelta = timedelta(minutes=3)
+    telephony_secret: str = ""
+    telephony_skew: timedelta = timedelta(seconds=60)

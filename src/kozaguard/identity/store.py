@@ -18,13 +18,22 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import msgspec
 
 from kozaguard.account_security.lock import LockState
 from kozaguard.identity.codes import IssuedCode
-from kozaguard.identity.models import Challenge, Customer, Device, LoginRecord, LoginTicket, Session
+from kozaguard.identity.models import (
+    Challenge,
+    Customer,
+    Device,
+    LoginRecord,
+    LoginTicket,
+    PhoneCall,
+    Session,
+)
 from kozaguard.identity.otp import TotpEnrolment
 from kozaguard.identity.passkeys import Passkey
 from kozaguard.identity.recovery import RecoveryCode
@@ -107,6 +116,25 @@ class IdentityStore(ABC):
     def save_device(self, customer_id: str, device: Device) -> None: ...
     @abstractmethod
     def devices(self, customer_id: str) -> list[Device]: ...
+    @abstractmethod
+    def all_customers(self) -> list[Customer]:
+        """Every customer (staff reports, the daily reminder job)."""
+
+    @abstractmethod
+    def get_reminder(self, key: str) -> date | None: ...
+    @abstractmethod
+    def save_reminder(self, key: str, day: date) -> None: ...
+    @abstractmethod
+    def save_phone_call(self, call: PhoneCall | None, ticket_hash: str, phone: str) -> None:
+        """Keep (or with None, drop) the call a login waits for, findable by ticket and by phone."""
+
+    @abstractmethod
+    def phone_call_for_ticket(self, ticket_hash: str) -> PhoneCall | None: ...
+    @abstractmethod
+    def phone_call_for_number(self, phone: str) -> PhoneCall | None: ...
+    @abstractmethod
+    def use_nonce(self, nonce: str, expires_at: datetime, now: datetime) -> bool:
+        """Record a webhook nonce; False when it was seen and has not expired (a replay)."""
 
 
 class KeyValueIdentityStore(IdentityStore):
@@ -307,6 +335,39 @@ class KeyValueIdentityStore(IdentityStore):
 
     def records(self, ns: str, type_: type[T]) -> list[T]:
         return [msgspec.json.decode(raw, type=type_) for _, raw in self._scan(f"x:{ns}")]
+
+    def all_customers(self) -> list[Customer]:
+        return [msgspec.json.decode(v, type=Customer) for _, v in self._scan("customer")]
+
+    def get_reminder(self, key: str) -> date | None:
+        return self._read("reminder", key, date)
+
+    def save_reminder(self, key: str, day: date) -> None:
+        with self.transaction():
+            self._write("reminder", key, day)
+
+    def save_phone_call(self, call: PhoneCall | None, ticket_hash: str, phone: str) -> None:
+        with self.transaction():
+            self._write("phone_call", ticket_hash, call)
+            if call is not None:
+                self._put("phone_wait", phone, ticket_hash.encode())
+            elif self._get("phone_wait", phone) == ticket_hash.encode():
+                self._delete("phone_wait", phone)
+
+    def phone_call_for_ticket(self, ticket_hash: str) -> PhoneCall | None:
+        return self._read("phone_call", ticket_hash, PhoneCall)
+
+    def phone_call_for_number(self, phone: str) -> PhoneCall | None:
+        ticket = self._get("phone_wait", phone)
+        return None if ticket is None else self.phone_call_for_ticket(ticket.decode())
+
+    def use_nonce(self, nonce: str, expires_at: datetime, now: datetime) -> bool:
+        with self.transaction():
+            seen = self._read("nonce", nonce, datetime)
+            if seen is not None and seen > now:
+                return False
+            self._write("nonce", nonce, expires_at)
+            return True
 
 
 class MemoryIdentityStore(KeyValueIdentityStore):

@@ -7,14 +7,17 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from webauthn.helpers import base64url_to_bytes
 
+from kozaguard.account_security.auth_policy import CHANNELS
 from kozaguard.account_security.step_up import Action, Factor
 from kozaguard.apikeys import Scope
 from kozaguard.entrypoints.api import schemas as s
 from kozaguard.entrypoints.api.auth import require_scope
 from kozaguard.entrypoints.api.errors import ErrorBody
 from kozaguard.entrypoints.api.proxies import client_ip
+from kozaguard.identity import telephony
 from kozaguard.identity.catalogue import refusal
 from kozaguard.identity.models import LoginContext
 from kozaguard.identity.service import IdentityService, LoginDecision, mask
@@ -75,10 +78,12 @@ def login_context(request: Request, response: Response) -> LoginContext:
             samesite="strict",
             secure=request.app.state.settings.secure_cookies,
         )
+    channel = request.headers.get("x-kozaguard-channel", "web")
     return LoginContext(
         ip=client_ip(request),
         user_agent=request.headers.get("user-agent", "")[:512],
         device_id=device[:128],
+        channel=channel if channel in CHANNELS else "web",
     )
 
 
@@ -156,6 +161,30 @@ def login_verify(
     return decision_out(request, response, d)
 
 
+@router.post(
+    "/login/phone", summary="Phone-number authentication: the number to call from the registered phone"
+)
+def login_phone(body: s.PhoneCallIn, svc: Service) -> s.PhoneCallOut:
+    return s.PhoneCallOut.model_validate(svc.begin_phone_call(body.ticket))
+
+
+@router.post(
+    "/telephony/calls",
+    summary="Carrier webhook: a call arrived (HMAC-signed with timestamp and nonce)",
+)
+async def telephony_call(request: Request, svc: Service) -> s.TelephonyOut:
+    body = await request.body()
+    h = request.headers
+    result = await run_in_threadpool(  # the store blocks: parallel calls really run in parallel
+        svc.telephony_call,
+        body,
+        h.get(telephony.TIMESTAMP, ""),
+        h.get(telephony.NONCE, ""),
+        h.get(telephony.SIGNATURE, ""),
+    )
+    return s.TelephonyOut(**result)
+
+
 @router.post("/login/passkey/options", summary="Passkey options for login (with a ticket, or usernameless)")
 def login_passkey_options(body: s.PasskeyLoginOptionsIn, svc: Service) -> s.PasskeyOptionsOut:
     cid, options = svc.login_passkey_options(body.ticket)
@@ -202,6 +231,19 @@ def me(token: Token, svc: Service) -> s.MeOut:
         contact_changed_at=c.contact_changed_at,
         withdrawals_held_until=held if held and held > svc.clock() else None,
     )
+
+
+@router.get(
+    "/enrolment", summary="What the policy needs this session to enrol (answers in the must-enrol state)"
+)
+def enrolment(token: Token, svc: Service) -> s.EnrolmentOut:
+    return s.EnrolmentOut(**svc.enrolment_status(token))
+
+
+@router.put("/passkey-only", summary="Turn passkey-only mode on or off (needs a passkey and a step-up)")
+def passkey_only(body: s.PasskeyOnlyIn, token: Token, svc: Service) -> s.StatusOut:
+    svc.set_passkey_only(token, body.on)
+    return s.StatusOut(status="on" if body.on else "off")
 
 
 @router.put("/password", summary="Change the password (needs step-up for password_change)")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from kozaguard.account_security.step_up import Action
 
-Method = Literal["passkey", "totp", "sms", "email_otp", "recovery_code"]
+Method = Literal["passkey", "totp", "sms", "email_otp", "phone_call", "recovery_code"]
 
 
 class RegisterIn(BaseModel):
@@ -198,3 +198,33 @@ class DecisionOut(BaseModel):
     reasons: list[str] = Field([], description="Reason codes, see docs/reasons.md.")
     actions: list[str] = []
     factor: Literal["otp", "passkey"] | None = Field(None, description="With `challenge` only.")
+
+
+class PhoneCallIn(BaseModel):
+    ticket: str = Field(max_length=128)
+
+
+class PhoneCallOut(BaseModel):
+    """Call `call` from the registered phone (`from`, masked) before `until`."""
+
+    call: str
+    from_: str = Field(alias="from")
+    until: datetime
+
+
+class TelephonyOut(BaseModel):
+    status: str
+
+
+class EnrolmentOut(BaseModel):
+    """`must_enrol`: the level this session must enrol before anything else (None: free)."""
+
+    must_enrol: str | None
+    level: str | None
+    deadline: date | None
+    factors: list[str]
+    accepted: list[str]
+
+
+class PasskeyOnlyIn(BaseModel):
+    on: bool

@@ -1,4 +1,4 @@
-"""Customer pages in Japanese: log in (password or passkey), enrol TOTP and passkeys, see activity.
+"""Customer pages in Japanese: log in (password, passkey or phone call), enrol, see activity.
 
 Pages render on the server; htmx swaps small fragments; `static/passkey.js` runs the WebAuthn
 ceremonies against the JSON API. Nothing is loaded from another site.
@@ -34,6 +34,7 @@ _FACTOR_JA = {
     "sms": "SMS",
     "email_otp": "メール",
     "recovery_code": "リカバリーコード",
+    "phone_call": "電話番号認証",
 }
 _OUTCOME_JA = {
     "success": "成功",
@@ -41,7 +42,13 @@ _OUTCOME_JA = {
     "factor_bad": "追加認証の失敗",
     "locked": "ロック中",
 }
-templates.env.globals.update(factor_ja=_FACTOR_JA, outcome_ja=_OUTCOME_JA)
+_LEVEL_JA = {
+    "any": "追加認証",
+    "registered": "ご自身で登録する追加認証(SMS・認証アプリ・パスキーなど)",
+    "app": "認証アプリまたはパスキー",
+    "passkey": "パスキー",
+}
+templates.env.globals.update(factor_ja=_FACTOR_JA, outcome_ja=_OUTCOME_JA, level_ja=_LEVEL_JA)
 
 
 def install(app: FastAPI) -> None:
@@ -53,13 +60,20 @@ def _svc(request: Request) -> IdentityService:
     return request.app.state.identity
 
 
-def _token(request: Request) -> str | None:
+def _token(request: Request, *, enrolling: bool = False) -> str | None:
+    """The session cookie when it is live (and, unless `enrolling`, not held for enrolment)."""
     token = request.cookies.get(SESSION_COOKIE)
     try:
-        _svc(request).session(token)
+        _svc(request).session(token, enrolling=enrolling)
     except IdentityError:
         return None
     return token
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    """To the login page, or to enrolment when the policy holds the session for it."""
+    where = "/identity/pages/enrol" if _token(request, enrolling=True) else "/identity/pages/login"
+    return RedirectResponse(where, status_code=303)
 
 
 def _page(request: Request, name: str, **ctx) -> HTMLResponse:
@@ -92,11 +106,11 @@ def login_verify(
     request: Request,
     ticket: Annotated[str, Form(max_length=128)],
     method: Annotated[str, Form(max_length=20)],
-    code: Annotated[str, Form(max_length=32)],
+    code: Annotated[str, Form(max_length=32)] = "",
 ) -> HTMLResponse:
     svc = _svc(request)
     try:
-        d = svc.verify_login(ticket, method, code=code)
+        d = svc.verify_login(ticket, method, code=code or None)
     except IdentityError as exc:
         retry = exc.code not in ("account_locked", "ticket_invalid")
         return _page(
@@ -106,15 +120,38 @@ def login_verify(
             methods=[method],
             error=exc.message_ja or exc.message,
         )
-    out = HTMLResponse("", headers={"HX-Redirect": "/identity/pages/activity"})
+    next_page = "enrol" if "enrolment_required" in d.reasons else "activity"
+    out = HTMLResponse("", headers={"HX-Redirect": f"/identity/pages/{next_page}"})
     set_session_cookie(request, out, d.session)
     return out
+
+
+@router.post("/login/phone")
+def login_phone(request: Request, ticket: Annotated[str, Form(max_length=128)]) -> HTMLResponse:
+    """Phone-number authentication: show the number to call from the registered phone."""
+    try:
+        call = _svc(request).begin_phone_call(ticket)
+    except IdentityError as exc:
+        return _page(request, "_message.html", error=exc.message_ja or exc.message)
+    return _page(request, "_phone_call.html", call=call, ticket=ticket)
+
+
+@router.get("/enrol")
+def enrol_page(request: Request) -> Response:
+    """Enrolment at login: the policy's deadline passed; nothing else answers until it is done."""
+    token = _token(request, enrolling=True)
+    if token is None:
+        return RedirectResponse("/identity/pages/login", status_code=303)
+    status = _svc(request).enrolment_status(token)
+    if not status["must_enrol"]:
+        return RedirectResponse("/identity/pages/activity", status_code=303)
+    return _page(request, "enrol.html", status=status)
 
 
 @router.post("/step-up")
 def step_up_send(request: Request) -> HTMLResponse:
     """Send the code of the step-up that adding a factor needs (a code-only customer's step-up)."""
-    token = _token(request)
+    token = _token(request, enrolling=True)
     if token is None:
         return HTMLResponse("<p class='error'>ログインしてください。</p>", status_code=401)
     try:
@@ -128,7 +165,7 @@ def step_up_send(request: Request) -> HTMLResponse:
 
 @router.post("/step-up/verify")
 def step_up_verify(request: Request, code: Annotated[str, Form(max_length=32)]) -> HTMLResponse:
-    token = _token(request)
+    token = _token(request, enrolling=True)
     if token is None:
         return HTMLResponse("<p class='error'>ログインしてください。</p>", status_code=401)
     svc = _svc(request)
@@ -144,7 +181,7 @@ def step_up_verify(request: Request, code: Annotated[str, Form(max_length=32)]) 
 def activity(request: Request) -> Response:
     token = _token(request)
     if token is None:
-        return RedirectResponse("/identity/pages/login", status_code=303)
+        return _to_login(request)
     svc = _svc(request)
     customer = svc.customer_of(token)
     return _page(
@@ -161,20 +198,20 @@ def activity(request: Request) -> Response:
 def passkeys_page(request: Request) -> Response:
     token = _token(request)
     if token is None:
-        return RedirectResponse("/identity/pages/login", status_code=303)
+        return _to_login(request)
     return _page(request, "passkeys.html", passkeys=_svc(request).list_passkeys(token))
 
 
 @router.get("/totp")
 def totp_page(request: Request) -> Response:
     if _token(request) is None:
-        return RedirectResponse("/identity/pages/login", status_code=303)
+        return _to_login(request)
     return _page(request, "totp.html")
 
 
 @router.post("/totp/enrol")
 def totp_enrol(request: Request) -> HTMLResponse:
-    token = _token(request)
+    token = _token(request, enrolling=True)
     if token is None:
         return HTMLResponse("<p class='error'>ログインしてください。</p>", status_code=401)
     try:
@@ -186,7 +223,7 @@ def totp_enrol(request: Request) -> HTMLResponse:
 
 @router.post("/totp/confirm")
 def totp_confirm(request: Request, code: Annotated[str, Form(max_length=32)]) -> HTMLResponse:
-    token = _token(request)
+    token = _token(request, enrolling=True)
     if token is None:
         return HTMLResponse("<p class='error'>ログインしてください。</p>", status_code=401)
     try:

@@ -168,8 +168,8 @@ class Base:
             raise refusal("customer_not_found", field="customer_id")
         return c
 
-    def _session_customer(self, token: str) -> tuple[Session, Customer]:
-        s = self.session(token)
+    def _session_customer(self, token: str, *, enrolling: bool = False) -> tuple[Session, Customer]:
+        s = self.session(token, enrolling=enrolling)
         return s, self._customer(s.customer_id)
 
     def _ticket(self, ticket: str) -> LoginTicket:
@@ -178,10 +178,16 @@ class Base:
             raise refusal("ticket_invalid", field="ticket")
         return t
 
-    def session(self, token: str | None) -> Session:
+    def session(self, token: str | None, *, enrolling: bool = False) -> Session:
+        """The live session of `token`. A session the policy holds for enrolment (`must_enrol`)
+        answers only the enrolment use cases, which pass `enrolling=True`."""
         s = self.store.get_session(_hash_token(token)) if token else None
         if s is None or s.expires_at <= self.clock():
             raise refusal("not_authenticated", field="session")
+        if s.must_enrol and not enrolling:
+            raise refusal(
+                "enrolment_required", field="session", details={"level": s.must_enrol}, level=s.must_enrol
+            )
         return s
 
     def _record(

@@ -63,7 +63,7 @@ class Factors(Base):
 
     def begin_totp(self, token: str) -> TotpProvisioning:
         """A new secret with its otpauth URI and QR code; active after `confirm_totp` (step-up first)."""
-        session, customer = self._session_customer(token)
+        session, customer = self._session_customer(token, enrolling=True)
         self._require_step_up(session, Action.FACTOR_ENROLMENT)
         current = self.store.get_totp(customer.customer_id)
         if current and current.confirmed:
@@ -74,7 +74,7 @@ class Factors(Base):
         return TotpProvisioning(secret, uri, otp.qr_svg(uri))
 
     def confirm_totp(self, token: str, code: str) -> None:
-        session, customer = self._session_customer(token)
+        session, customer = self._session_customer(token, enrolling=True)
         self._require_step_up(session, Action.FACTOR_ENROLMENT)
         self._enrolment_checked(session, Factor.TOTP)
         with self.uow:
@@ -83,7 +83,8 @@ class Factors(Base):
                 raise refusal("totp_enrolment_missing", field="code")
             step = otp.verify(enrolment, code, self.clock().timestamp())
             self.store.save_totp(customer.customer_id, replace(enrolment, confirmed=True, last_step=step))
-            self._consume_grant(self.session(token), Action.FACTOR_ENROLMENT)
+            self._consume_grant(self.session(token, enrolling=True), Action.FACTOR_ENROLMENT)
+            self._after_enrolment(token)
         self._notify_factor(customer, "totp", "added")
 
     def remove_totp(self, token: str) -> None:
@@ -94,12 +95,12 @@ class Factors(Base):
 
     def begin_sms(self, token: str) -> str:
         """Send a code to the registered phone; `confirm_sms` turns SMS authentication on (step-up first)."""
-        session, customer = self._session_customer(token)
+        session, customer = self._session_customer(token, enrolling=True)
         self._require_step_up(session, Action.FACTOR_ENROLMENT)
         return self._send_code(customer, Factor.SMS, "enrol_sms", self.clock())
 
     def confirm_sms(self, token: str, code: str) -> None:
-        session, customer = self._session_customer(token)
+        session, customer = self._session_customer(token, enrolling=True)
         self._require_step_up(session, Action.FACTOR_ENROLMENT)
         self._enrolment_checked(session, Factor.SMS)
         with self.uow:
@@ -109,14 +110,15 @@ class Factors(Base):
                 rejected = exc
             else:
                 self.store.save_customer(replace(self._customer(customer.customer_id), sms_enabled=True))
-                self._consume_grant(self.session(token), Action.FACTOR_ENROLMENT)
+                self._consume_grant(self.session(token, enrolling=True), Action.FACTOR_ENROLMENT)
+                self._after_enrolment(token)
                 rejected = None
         if rejected is not None:
             raise rejected
         self._notify_factor(customer, "sms", "added")
 
     def passkey_registration_options(self, token: str) -> tuple[str, dict]:
-        session, customer = self._session_customer(token)
+        session, customer = self._session_customer(token, enrolling=True)
         self._require_step_up(session, Action.FACTOR_ENROLMENT)
         options, challenge = passkeys.registration_options(
             self.rp,
@@ -130,7 +132,7 @@ class Factors(Base):
     def register_passkey(
         self, token: str, challenge_id: str, credential: dict, name: str = ""
     ) -> passkeys.Passkey:
-        session, customer = self._session_customer(token)
+        session, customer = self._session_customer(token, enrolling=True)
         self._require_step_up(session, Action.FACTOR_ENROLMENT)
         challenge = self._pop_challenge(challenge_id, "register", customer.customer_id)
         v = passkeys.verify_registration(self.rp, credential, challenge.challenge)
@@ -152,7 +154,8 @@ class Factors(Base):
         )
         with self.uow:
             self.store.save_passkey(pk)
-            self._consume_grant(self.session(token), Action.FACTOR_ENROLMENT)
+            self._consume_grant(self.session(token, enrolling=True), Action.FACTOR_ENROLMENT)
+            self._after_enrolment(token)
         self._notify_factor(customer, "passkey", "added")
         return pk
 
@@ -166,6 +169,8 @@ class Factors(Base):
         if pk is None or pk.customer_id != customer.customer_id:
             raise refusal("passkey_not_found", field="credential_id")
         self._require_step_up(session, Action.FACTOR_REMOVAL)
+        if customer.passkey_only and len(self.store.list_passkeys(customer.customer_id)) == 1:
+            raise refusal("last_passkey_in_passkey_only", field="credential_id")
         self.store.delete_passkey(credential_id)
         self._notify_factor(customer, "passkey", "removed")
 

@@ -33,9 +33,9 @@ class Locks(Base):
         customer = self.store.find_customer(login_id)
         with self.uow:  # the code is burned once: one unlock per code
             staff_locked = customer is not None and self.store.get_lockout(customer.customer_id).by_staff
-            burned = (
+            burned = (  # passkey-only: recovery needs staff, a recovery code is relayable
                 None
-                if customer is None or staff_locked  # a staff lock ends only by staff, after verification
+                if customer is None or staff_locked or self.is_passkey_only(customer)
                 else recovery.burn(self.store.get_recovery_codes(customer.customer_id), code, now)
             )
             if burned is not None:

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 
-from kozaguard.account_security import lock, step_up
+from kozaguard.account_security import lock
 from kozaguard.account_security.step_up import Action, Factor
 from kozaguard.account_security.stuffing import Source
 from kozaguard.events.codec import InvalidLine
@@ -92,17 +92,23 @@ class Logins(Base):
                 return LoginDecision(verdict.decision, tuple(reasons), risk=risk)
             if verdict.decision != "allow":
                 reasons.append("risk_based_challenge")
-        requirement = step_up.required_factor(Action.LOGIN, self.enrolled(customer))
+        outcome = self._outcome(customer, Action.LOGIN, context.channel)
+        requirement = outcome.requirement
         calm = not reasons or (
             verdict is not None and verdict.decision == "allow" and not source_risk.reasons
         )
-        if not self.settings.mfa_at_login and calm:
+        # a login rule of the policy in force means a factor at every login: no known-device skip
+        if not self.settings.mfa_at_login and calm and outcome.level is None:
             token = self._open_session(
                 customer, context, None, now, new_device=False, risk=risk, engine_session=engine_session
             )
             return LoginDecision("allow", ("known_device",), session=token, risk=risk)
 
         reasons.append(requirement.reason)
+        if outcome.must_enrol:
+            reasons.append("enrolment_required")
+        elif outcome.remind:
+            self.send_due_reminders(customer, context.channel)
         ticket = secrets.token_urlsafe(32)
         self.store.save_ticket(
             LoginTicket(
@@ -116,6 +122,7 @@ class Logins(Base):
                 new_device,
                 risk,
                 engine_session,
+                outcome.must_enrol,
             )
         )
         sent_to = None
@@ -126,7 +133,9 @@ class Logins(Base):
             "challenge",
             tuple(reasons),
             factor=requirement.challenge,
-            methods=(*requirement.accepted, RECOVERY),
+            methods=requirement.accepted
+            if self.is_passkey_only(customer)
+            else (*requirement.accepted, RECOVERY),
             ticket=ticket,
             risk=risk,
             code_sent_to=sent_to,
@@ -154,6 +163,7 @@ class Logins(Base):
     def send_login_code(self, ticket: str, method: Factor) -> str:
         """(Re)send a login code by `sms` or `email_otp`; returns the masked contact."""
         t = self._ticket(ticket)
+        self._refuse_codes(self._customer(t.customer_id), method)
         if method not in t.accepted or method not in (Factor.SMS, Factor.EMAIL_OTP):
             raise self._wrong_method(method, t.accepted)
         return self._send_code(self._customer(t.customer_id), method, "login", self.clock())
@@ -184,10 +194,14 @@ class Logins(Base):
             state = self._lock_state(customer, now)
             if not lock.admits(state, t.context.device_id, self._own_device(customer.customer_id, t.context)):
                 return LoginDecision("lock", ("account_locked",))
+            self._refuse_codes(customer, method)
             if method != RECOVERY and method not in t.accepted:
                 raise self._wrong_method(method, t.accepted)
             try:
-                factor = self._pass_factor(customer, method, "login", code, credential, challenge_id, now)
+                if method == Factor.PHONE_CALL:
+                    factor = self._pass_phone_call(t, now)
+                else:
+                    factor = self._pass_factor(customer, method, "login", code, credential, challenge_id, now)
             except FactorRejected as exc:
                 self._record(customer, t.context, "factor_bad", now, factor=method)
                 rejected = exc
@@ -202,6 +216,7 @@ class Logins(Base):
                     new_device=t.new_device,
                     risk=t.risk,
                     engine_session=t.engine_session,
+                    must_enrol=t.must_enrol,
                 )
                 return LoginDecision("allow", (*t.reasons, f"passed_{method}"), session=token)
         if decision.decision == "lock":
@@ -225,7 +240,10 @@ class Logins(Base):
         self._verify_passkey(pk, credential, challenge, now)
         known = {d.device_id for d in self.store.devices(customer.customer_id)}
         new_device = context.device_id is None or context.device_id not in known
-        token = self._open_session(customer, context, Factor.PASSKEY, now, new_device=new_device)
+        must_enrol = self._outcome(customer, Action.LOGIN, context.channel).must_enrol
+        token = self._open_session(
+            customer, context, Factor.PASSKEY, now, new_device=new_device, must_enrol=must_enrol
+        )
         reasons = ("passed_passkey", "new_device") if new_device else ("passed_passkey",)
         return LoginDecision("allow", reasons, session=token)
 
@@ -239,6 +257,7 @@ class Logins(Base):
         new_device: bool,
         risk: float = 0.0,
         engine_session: str = "",
+        must_enrol: str | None = None,
     ) -> str:
         token = secrets.token_urlsafe(32)
         with self.uow:  # no session for an account a parallel failure has just locked
@@ -255,6 +274,7 @@ class Logins(Base):
                     factor,
                     risk=risk,
                     engine_session=engine_session,
+                    must_enrol=must_enrol,
                 )
             )
             self.store.save_lockout(customer.customer_id, lock.record_success(state))

@@ -10,6 +10,7 @@ from kozaguard.account_security.step_up import Action, Factor
 from kozaguard.identity.catalogue import refusal
 from kozaguard.identity.errors import (
     FactorRejected,
+    IdentityError,
 )
 from kozaguard.identity.models import (
     Session,
@@ -26,24 +27,24 @@ class StepUps(Base):
 
     def begin_step_up(self, token: str, action: Action) -> StepUpChallenge:
         """Tell what `action` needs and start it: passkey options, or a code sent."""
-        _, customer = self._session_customer(token)
+        session, customer = self._session_customer(token, enrolling=action is Action.FACTOR_ENROLMENT)
         self._limit("step_ups", customer.customer_id, "step-ups")
-        requirement = step_up.required_factor(action, self.enrolled(customer))
+        requirement = self._requirement(customer, action, session.context.channel)
         now = self.clock()
         if requirement.strongest is Factor.PASSKEY:
             cid, options = self._passkey_challenge(
                 f"stepup:{action}", customer.customer_id, self.store.list_passkeys(customer.customer_id)
             )
             return StepUpChallenge(requirement, challenge_id=cid, passkey_options=options)
-        if requirement.strongest in (Factor.SMS, Factor.EMAIL_OTP):
+        if requirement.strongest in (Factor.SMS, Factor.EMAIL_OTP) and not self.is_passkey_only(customer):
             sent = self._send_code(customer, requirement.strongest, f"stepup:{action}", now)
             return StepUpChallenge(requirement, code_sent_to=sent)
         return StepUpChallenge(requirement)
 
     def begin_step_up_method(self, token: str, action: Action) -> str:
         """The code method a step-up for `action` takes (the strongest accepted one-time code)."""
-        _, customer = self._session_customer(token)
-        accepted = step_up.required_factor(action, self.enrolled(customer)).accepted
+        session, customer = self._session_customer(token, enrolling=action is Action.FACTOR_ENROLMENT)
+        accepted = self._requirement(customer, action, session.context.channel).accepted
         return str(next((f for f in accepted if f is not Factor.PASSKEY), accepted[0]))
 
     def verify_step_up(
@@ -57,9 +58,11 @@ class StepUps(Base):
         challenge_id: str | None = None,
     ) -> datetime:
         """Pass the factor; the session holds a grant for `action` until the returned time."""
-        session, customer = self._session_customer(token)
+        enrolling = action is Action.FACTOR_ENROLMENT
+        session, customer = self._session_customer(token, enrolling=enrolling)
         now = self.clock()
-        requirement = step_up.required_factor(action, self.enrolled(customer))
+        self._refuse_codes(customer, method)
+        requirement = self._requirement(customer, action, session.context.channel)
         if method not in requirement.accepted:
             raise self._wrong_method(method, requirement.accepted)
         with self.uow:
@@ -72,7 +75,9 @@ class StepUps(Base):
                 self._failure(customer, now, "step_up_failed", session.context.device_id)
             else:
                 until = now + self.settings.step_up_ttl
-                session = self.session(token)  # re-read inside: another grant may have landed meanwhile
+                session = self.session(
+                    token, enrolling=enrolling
+                )  # re-read inside: another grant may have landed meanwhile
                 grants = {**session.stepped_up, str(action): (factor, until)}
                 self.store.save_session(replace(session, stepped_up=grants))
                 return until
@@ -82,9 +87,15 @@ class StepUps(Base):
         """allow / challenge / hold for an action, from step-up grants and the cooling-off."""
         session, customer = self._session_customer(token)
         now = self.clock()
+        try:
+            requirement = self._requirement(customer, action, session.context.channel)
+        except IdentityError as exc:  # the policy waits for an enrolment: no grant can allow it
+            requirement = step_up.required_factor(action, self.enrolled(customer))
+            return step_up.ActionDecision("challenge", requirement, ("step_up_required", exc.code))
         return step_up.authorize(
             action,
             self.enrolled(customer),
+            requirement=requirement,
             stepped_up_with=self._grant(session, action, now),
             contact_changed_at=None
             if customer.contact_changed_at is None
@@ -104,6 +115,7 @@ class StepUps(Base):
         decision = step_up.authorize(
             action,
             self.enrolled(customer),
+            requirement=self._requirement(customer, action, session.context.channel),
             stepped_up_with=self._grant(session, action, self.clock()),
             contact_changed_at=None,
             now=epoch(self.clock()),
