@@ -343,7 +343,7 @@ CATALOGUE: dict[str, Text] = {
         "The telephony webhook is not configured.",
         "電話番号認証は設定されていません。",
         "Set KOZAGUARD_TELEPHONY_SECRET to the secret shared with the carrier.",
-        status=503,
+        status=403,
     ),
     "webhook_signature_invalid": Text(
         NotAuthenticated,
