@@ -12,6 +12,7 @@ import typer
 from kozaguard.cases.cli import audit_app, cases_app, report_app
 from kozaguard.entrypoints import bus_cli
 from kozaguard.entrypoints.apikeys_cli import apikey_app
+from kozaguard.entrypoints.identity_cli import identity_app
 from kozaguard.entrypoints.phishing_cli import phishing_app
 from kozaguard.entrypoints.sim_cli import simulate
 from kozaguard.entrypoints.staff_cli import staff_app
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(phishing_app, name="phishing")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(identity_app, name="identity")
 app.add_typer(cases_app, name="cases")
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")

@@ -70,7 +70,7 @@ class PhoneCalls(Base):
             if (
                 waiting is None
                 or waiting.answered_at is not None
-                or not waiting.opened_at <= at < waiting.expires_at
+                or not _opened(waiting) <= at < waiting.expires_at
             ):
                 raise refusal("call_not_matched", field="caller")
             self.store.save_phone_call(replace(waiting, answered_at=at), waiting.ticket_hash, waiting.phone)
@@ -84,3 +84,8 @@ class PhoneCalls(Base):
             raise refusal("phone_call_waiting", field="method")
         self.store.save_phone_call(None, t.ticket_hash, call.phone)
         return Factor.PHONE_CALL
+
+
+def _opened(call: PhoneCall) -> datetime:
+    """The window's start in whole seconds: the carrier's timestamp has no fraction."""
+    return call.opened_at.replace(microsecond=0)

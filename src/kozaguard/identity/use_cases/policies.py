@@ -132,3 +132,18 @@ class Policies(Base):
     def send_all_reminders(self) -> int:
         """The daily job: every customer's due reminders (`kozaguard identity remind`)."""
         return sum(self.send_due_reminders(c) for c in self.store.all_customers())
+
+    def adoption_rows(self) -> list:
+        """Every customer with his factors and the reminders he received (staff figures)."""
+        from kozaguard.identity.adoption import CustomerFactors
+
+        levels = auth_policy.LEVELS
+        rows = []
+        for c in self.store.all_customers():
+            reminded = frozenset(
+                action
+                for action in auth_policy.ACTIONS
+                if any(self.store.get_reminder(f"{c.customer_id}:{action}:{lv}") for lv in levels)
+            )
+            rows.append(CustomerFactors(c.customer_id, c.login_id, tuple(self.enrolled(c)), reminded))
+        return rows
