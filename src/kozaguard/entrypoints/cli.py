@@ -183,6 +183,9 @@ def evaluate(
     start: str = typer.Option(None, "--from", help="Count friction from this RFC 3339 time."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
     out: Path = typer.Option(None, "--out", help="Also write the JSON report to this file."),
+    split_at: str = typer.Option(
+        None, "--split-at", help="A policy date (RFC 3339): print the before/after table instead."
+    ),
 ) -> None:
     """Score a decision stream against labels: attacks stopped, loss prevented, friction."""
     from kozaguard.entrypoints import evaluation_cli
@@ -191,6 +194,14 @@ def evaluate(
         begin = evaluation_cli.parse_start(start)
     except ValueError as err:
         raise typer.BadParameter(str(err), param_hint="--from") from None
+    if split_at is not None:
+        try:
+            at = evaluation_cli.parse_start(split_at)
+        except ValueError as err:
+            raise typer.BadParameter(
+                str(err).replace("--from", "--split-at"), param_hint="--split-at"
+            ) from None
+        raise typer.Exit(evaluation_cli.run_split(events, labels, decisions, at, start=begin))
     raise typer.Exit(evaluation_cli.run(events, labels, decisions, start=begin, as_json=as_json, out=out))
 
 

@@ -69,3 +69,16 @@ def run(
     else:
         render(report, console)
     return 0
+
+
+def run_split(events: Path, labels: Path, decisions: Path, at: datetime, *, start: datetime | None) -> int:
+    """Print the before/after table split at `at`; returns the exit status (0, or 2 on bad input)."""
+    from kozaguard.evaluation.before_after import split, table
+
+    try:
+        periods = split(events, labels, decisions, at, start)
+    except (InvalidLine, InconsistentInput, OSError) as err:
+        print(f"kozaguard evaluate: {err}", file=sys.stderr)
+        return BAD_INPUT
+    sys.stdout.write(table(periods))
+    return 0

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
+import msgspec
 import typer
 
 from kozaguard.sim.config import CAPABILITIES, ConfigError, load, parse_mix
@@ -25,7 +26,11 @@ def run(cfg_overrides: dict[str, Any], config: Path | None, out: Path, progress:
     def summary() -> dict[str, Any]:
         return {
             "format": "kozaguard-events-v1",
-            "config": {f: getattr(cfg, f) for f in cfg.__struct_fields__},
+            "config": {
+                f: msgspec.to_builtins(getattr(cfg, f))
+                for f in cfg.__struct_fields__
+                if f != "rollout" or cfg.rollout is not None  # absent: the summary of before
+            },
             "customers": cfg.customers,
             "trading_days": [d.isoformat() for d in sim.days],
             "warmup_end": to_datetime(sim.from_ms).isoformat(),

@@ -13,6 +13,7 @@ import itertools
 import math
 import random
 
+from kozaguard.sim import rollout
 from kozaguard.sim.accounts import Account
 from kozaguard.sim.campaigns import Campaign, Victim, phishing_url
 from kozaguard.sim.config import SimConfig
@@ -144,6 +145,11 @@ class Attackers:
         device_id = device.device_id if rng.random() < 0.6 else new_device_id(rng)
         orders: list[OrderKey] = []
         t_login = max(day_start + 5 * _MIN, t_buy - rng.randint(3 * _MIN, 40 * _MIN))
+        if rollout.blocks(self.cfg.rollout, v.capability, acct.factors, t_login):
+            # the policy's second factor stops it: the right password, then nothing
+            ctx = Ctx(acct.account_id, new_session_id(rng), ip, device.user_agent, "web", device_id)
+            self._login(rng, ctx, t_login, label)
+            return
         if v.capability == "session":
             # The victim logged in from their own browser earlier; an infostealer took the cookie.
             own_dev = next((d for d in acct.devices if d.channel == "web"), acct.devices[0])

@@ -20,6 +20,8 @@ from typing import Any
 
 import msgspec
 
+from kozaguard.sim.rollout import Rollout
+
 WARMUP_DAYS = 20
 CAPABILITIES = ("password", "otp_relay", "session")
 HABITS = ("long_term", "nisa", "active_trader", "small_cap_speculator", "foreign_investor")
@@ -77,6 +79,8 @@ class SimConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     factor_change_rate: float = 0.002
     quote_sample: int = 150
     broker_domain: str = "sbisec.co.jp"
+    #: A policy rollout (kozaguard.sim.rollout): absent, the stream is unchanged byte for byte.
+    rollout: Rollout | None = None
 
     def __post_init__(self) -> None:
         """A month of history (20 trading days) before the first attack, as a broker's engine has
@@ -185,9 +189,34 @@ def validate(cfg: SimConfig) -> SimConfig:
         raise _fail("crews", f"{cfg.crews}", "need at least 1 attacker crew")
     if cfg.hard_cases_per_day < 0 or cfg.news_movers_per_day < 0 or cfg.quote_sample < 0:
         raise _fail("hard_cases_per_day/news_movers_per_day/quote_sample", "negative", "use numbers >= 0")
+    if cfg.rollout is not None:
+        _check_rollout(cfg)
     if "." not in cfg.broker_domain:
         raise _fail("broker_domain", repr(cfg.broker_domain), "write the broker's domain, e.g. sbisec.co.jp")
     return cfg
+
+
+def _check_rollout(cfg: SimConfig) -> None:
+    from kozaguard.sim.calendar import trading_days
+
+    r = cfg.rollout
+    try:
+        day = date.fromisoformat(r.date)
+    except ValueError:
+        raise _fail("rollout.date", f"{r.date!r} is not a date", "write YYYY-MM-DD") from None
+    days = trading_days(cfg.start, cfg.days)
+    if not days[0] < day <= days[-1]:
+        raise _fail(
+            "rollout.date",
+            f"{r.date} is outside the run ({days[0]} to {days[-1]})",
+            "pick a day inside the run, after its first, so there is a before and an after",
+        )
+    if r.grace_days < 0:
+        raise _fail("rollout.grace_days", f"{r.grace_days}", "write a whole number of days >= 0")
+    for key in ("voluntary", "passkey_share"):
+        value = getattr(r, key)
+        if not 0 <= value <= 1:
+            raise _fail(f"rollout.{key}", f"{value} is not a probability", "write a number between 0 and 1")
 
 
 def load(path: Path | None, overrides: dict[str, Any]) -> SimConfig:

@@ -27,6 +27,7 @@ from kozaguard.sim.instruments import InstrumentInfo, round_to_tick
 from kozaguard.sim.market import MarketDay
 from kozaguard.sim.networks import Networks
 from kozaguard.sim.oms import OrderDesk, Placed
+from kozaguard.sim.rollout import Adoption
 
 #: Population in millions (2020 census), to weight prefectures the way the customer base would be.
 _POPULATION = {
@@ -132,6 +133,7 @@ class Customers:
     ) -> None:
         self.cfg, self.universe, self.nets, self.uas = cfg, universe, nets, uas
         self.sink, self.desk = sink, desk
+        self.adoption = None if cfg.rollout is None else Adoption(cfg.rollout, cfg.seed)
         self.pools = Pools(universe)
         self.accounts: list[Account] = []
         self.movers: list[str] = []  # today's news-driven small caps that speculators chase
@@ -351,6 +353,12 @@ class Customers:
         """One routine session: login, what the habit does, maybe logout."""
         habit = HABITS[acct.habit]
         ctx, t = self.login(rng, acct, ms, day_index)
+        if self.adoption is not None:
+            factor = self.adoption.enrol(acct.factors, t)
+            if factor is not None:  # enrolment at login, before anything else
+                event = {**ctx.fields(), "factor": factor, "action": "enrolled"}
+                t += self.adoption.delay()
+                self.sink.emit(t, "auth.factor", event)
         if rng.random() < habit.order_chance:
             for _ in range(randint(rng, *habit.orders)):
                 t = self.routine_order(rng, acct, ctx, t, mday)
