@@ -51,7 +51,6 @@ def make_settings(tmp_path, auth_policy=None, **identity) -> Settings:
         outbox_path=tmp_path / "outbox.jsonl",
         notifier="dev-outbox",
         stuffing_by_asn=False,
-        staff_token="staff-secret",
     )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pyotp
 import pytest
-from mfakit import client_for, last_code, login_with_email, make_settings, policy, register
 
 from kozaguard.entrypoints.api.identity import router as identity_router
 from kozaguard.entrypoints.api.identity import session_token
 from kozaguard.identity.service import IdentityService
+from mfakit import client_for, last_code, login_with_email, make_settings, policy, register
 
 #: Routes a must-enrol session may call: finding out what to enrol, the enrolment itself, logout.
 ENROLMENT_ROUTES = {

@@ -71,7 +71,7 @@ def split(
 
     after: set[str] = set()
     with events.open("rb") as f:
-        for _, event in read_events(f, str(events)):
+        for _, _, event in read_events(f, str(events)):
             if personal(event) and event.ts >= at:
                 after.add(event.event_id)
     periods = []
@@ -96,7 +96,7 @@ def _period(
 
     def stream() -> Iterator:
         with events.open("rb") as f:
-            for line, event in read_events(f, str(events)):
+            for line, _, event in read_events(f, str(events)):
                 if personal(event) and not mine(event.event_id):
                     continue
                 if event.event_id not in labelled and (start is None or event.ts >= start):
