@@ -150,3 +150,16 @@ def test_step_up_for_a_policy_action_is_refused_until_enrolment(tmp_path):
 
 def test_service_is_one_class():
     assert hasattr(IdentityService, "telephony_call") and hasattr(IdentityService, "enrolment_status")
+
+
+def test_email_fallback_keeps_customers_without_a_registered_factor_in(tmp_path):
+    """Mizuho's model: past the deadline, a customer with only the e-mail code logs in with it."""
+    settings = make_settings(tmp_path, policy("registered", email_fallback=True))
+    client = client_for(settings)
+    register(client)
+    answer = login_with_email(client, settings)
+    assert (
+        "email_fallback" in answer["login"]["reasons"]
+        and "enrolment_required" not in answer["login"]["reasons"]
+    )
+    assert client.get("/identity/me").status_code == 200

@@ -113,6 +113,8 @@ def login_verify(
         d = svc.verify_login(ticket, method, code=code or None)
     except IdentityError as exc:
         retry = exc.code not in ("account_locked", "ticket_invalid")
+        if method == "phone_call" and retry:  # still waiting for the call: the same step again
+            return _page(request, "_phone_call.html", ticket=ticket, call=None, error=exc.message_ja)
         return _page(
             request,
             "_code_form.html",
