@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyotp
 import pytest
 
+from kozaguard.account_security.auth_policy import parse
 from kozaguard.entrypoints.api.identity import router as identity_router
 from kozaguard.entrypoints.api.identity import session_token
-from kozaguard.identity.service import IdentityService
 from mfakit import client_for, last_code, login_with_email, make_settings, policy, register
 
 #: Routes a must-enrol session may call: finding out what to enrol, the enrolment itself, logout.
@@ -132,11 +132,7 @@ def test_a_channel_cannot_weaken_the_web_rules(tmp_path):
 
 def test_step_up_for_a_policy_action_is_refused_until_enrolment(tmp_path):
     """Withdrawal needs a passkey past the deadline: a TOTP customer is told to enrol, not let in."""
-    p = policy(None)
-    from kozaguard.account_security.auth_policy import parse
-
-    since = (__import__("mfakit").today()).replace(year=2020).isoformat()
-    p = parse({"name": "t", "channels": {"web": {"withdrawal": {"factor": "passkey", "from": since}}}})
+    p = parse({"name": "t", "channels": {"web": {"withdrawal": {"factor": "passkey", "from": "2020-01-01"}}}})
     settings = make_settings(tmp_path, p)
     client = client_for(settings)
     register(client)
@@ -146,10 +142,6 @@ def test_step_up_for_a_policy_action_is_refused_until_enrolment(tmp_path):
     r = client.post("/identity/actions/authorize", json={"action": "withdrawal"})
     assert r.json()["decision"] == "challenge" and "enrolment_required" in r.json()["reasons"]
     assert client.post("/identity/step-up", json={"action": "trade"}).status_code == 200
-
-
-def test_service_is_one_class():
-    assert hasattr(IdentityService, "telephony_call") and hasattr(IdentityService, "enrolment_status")
 
 
 def test_email_fallback_keeps_customers_without_a_registered_factor_in(tmp_path):
