@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
 
-from doors import key_header
+from doors import app_settings, key_header
 from kozaguard.account_security.auth_policy import parse
 from kozaguard.adapters.notify import OutboxNotifier
 from kozaguard.apikeys import Scope
+from kozaguard.config import Settings
 from kozaguard.entrypoints.api.app import create_app
-from kozaguard.entrypoints.api.settings import Settings
 from kozaguard.identity.notices import JST
-from kozaguard.identity.passwords import Argon2Parameters
-from kozaguard.identity.settings import IdentitySettings
 
 PASSWORD = "kumo-hashiru-7-sakana"
 PHONE = "090-1234-5678"
@@ -29,29 +28,35 @@ def today() -> date:
     return datetime.now(JST).date()
 
 
-def policy(login: str | None = "registered", *, days_ago: int = 30, grace: int = 10, **top):
-    """A policy whose login rule started `days_ago` days ago with `grace` days (real clock)."""
+def policy(login: str | None = "registered", *, days_ago: int = 30, grace: int = 10, **top) -> dict:
+    """A policy table whose login rule started `days_ago` days ago with `grace` days (real clock)."""
     channels = {}
     if login:
         since = today() - timedelta(days=days_ago)
         channels = {"web": {"login": {"factor": login, "from": since.isoformat(), "grace_days": grace}}}
-    return parse({"name": "test", **top, "channels": channels})
+    table = {"name": "test", **top, "channels": channels}
+    parse(table)  # a valid policy, or the test is wrong
+    return table
 
 
-def make_settings(tmp_path, auth_policy=None, **identity) -> Settings:
-    return Settings(
-        identity=IdentitySettings(
-            argon2=Argon2Parameters(1, 1024, 1),
-            policy=auth_policy,
-            telephony_secret=SECRET,
-            phone_auth_number=NUMBER,
-            **identity,
-        ),
-        db_path=tmp_path / "identity.sqlite",
-        outbox_path=tmp_path / "outbox.jsonl",
-        notifier="dev-outbox",
-        stuffing_by_asn=False,
-    )
+def _toml(table: dict) -> str:
+    """A policy table as TOML (dates unquoted, as a broker writes them)."""
+    lines = [f"{k} = {json.dumps(v)}" for k, v in table.items() if k != "channels"]
+    for channel, actions in table.get("channels", {}).items():
+        for action, rule in actions.items():
+            lines.append(f"[channels.{channel}.{action}]")
+            lines += [f"{k} = {v if k == 'from' else json.dumps(v)}" for k, v in rule.items()]
+    return "\n".join(lines) + "\n"
+
+
+def make_settings(tmp_path, auth_policy: dict | None = None, **identity) -> Settings:
+    """Settings as a settings file gives them; the policy written to `policy.toml` and named there."""
+    keys: dict = {"telephony_secret": SECRET, "phone_auth_number": NUMBER, **identity}
+    if auth_policy is not None:
+        path = tmp_path / "policy.toml"
+        path.write_text(_toml(auth_policy), encoding="utf-8")
+        keys["auth_policy"] = str(path)
+    return app_settings(tmp_path, identity=keys, store="sqlite", kind="dev-outbox")
 
 
 def client_for(settings: Settings) -> TestClient:
@@ -60,7 +65,7 @@ def client_for(settings: Settings) -> TestClient:
 
 
 def last_code(settings: Settings) -> str:
-    for m in reversed(OutboxNotifier(settings.outbox_path).read()):
+    for m in reversed(OutboxNotifier(settings.notifier.outbox_path).read()):
         found = re.search(r"認証コード: (\d{6})", m.body)
         if found:
             return found.group(1)

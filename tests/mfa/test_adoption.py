@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from typer.testing import CliRunner
 
-from kozaguard.account_security.auth_policy import parse
 from kozaguard.account_security.step_up import Factor
 from kozaguard.entrypoints.cli import app
 from kozaguard.identity import adoption as a
@@ -32,12 +31,10 @@ def test_counts_and_csv_add_up():
 def test_migration_progress_and_notices_in_advance(tmp_path):
     """A switch to passkeys 20 days ahead: code customers are told now; the console sees progress."""
     since = (today() + timedelta(days=20)).isoformat()
-    policy = parse(
-        {
-            "name": "t",
-            "channels": {"web": {"login": {"factor": "passkey", "from": since, "remind_days": [30, 7]}}},
-        }
-    )
+    policy = {
+        "name": "t",
+        "channels": {"web": {"login": {"factor": "passkey", "from": since, "remind_days": [30, 7]}}},
+    }
     settings = make_settings(tmp_path, policy)
     client = client_for(settings)
     register(client, "taro")
@@ -47,7 +44,7 @@ def test_migration_progress_and_notices_in_advance(tmp_path):
     assert svc.send_all_reminders() == 0  # once per scheduled day
     from kozaguard.adapters.notify import OutboxNotifier
 
-    notices = [m for m in OutboxNotifier(settings.outbox_path).read() if m.kind == "policy_reminder"]
+    notices = [m for m in OutboxNotifier(settings.notifier.outbox_path).read() if m.kind == "policy_reminder"]
     assert len(notices) == 2 and all("パスキー" in m.body and "http" not in m.body for m in notices)
     login_with_email(client, settings, "taro")  # before `from`, the login still works with codes
     board = a.dashboard(svc)
@@ -60,8 +57,8 @@ def test_cli_writes_csv_and_png(tmp_path, monkeypatch):
     settings = make_settings(tmp_path)
     client = client_for(settings)
     register(client, "taro")
-    monkeypatch.setenv("KOZAGUARD_DB_PATH", str(settings.db_path))
-    monkeypatch.setenv("KOZAGUARD_NOTIFIER", "memory")
+    monkeypatch.setenv("KOZAGUARD_HTTP_DB_PATH", str(settings.http.db_path))
+    monkeypatch.setenv("KOZAGUARD_NOTIFIER_KIND", "memory")
     out_csv, out_png = tmp_path / "adoption.csv", tmp_path / "adoption.png"
     r = CliRunner().invoke(app, ["identity", "adoption", "--csv", str(out_csv), "--png", str(out_png)])
     assert r.exit_code == 0, r.output

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pyotp
 import pytest
 
-from kozaguard.account_security.auth_policy import parse
 from kozaguard.entrypoints.api.identity import router as identity_router
 from kozaguard.entrypoints.api.identity import session_token
 from mfakit import client_for, last_code, login_with_email, make_settings, policy, register
@@ -98,10 +97,12 @@ def test_before_the_deadline_a_reminder_and_the_old_rules(tmp_path):
     assert client.get("/identity/me").status_code == 200
     from kozaguard.adapters.notify import OutboxNotifier
 
-    reminders = [m for m in OutboxNotifier(settings.outbox_path).read() if m.kind == "policy_reminder"]
+    reminders = [
+        m for m in OutboxNotifier(settings.notifier.outbox_path).read() if m.kind == "policy_reminder"
+    ]
     assert len(reminders) == 1 and "http" not in reminders[0].body and "登録" in reminders[0].body
     login_with_email(client, settings)  # the same scheduled reminder is not sent twice
-    again = [m for m in OutboxNotifier(settings.outbox_path).read() if m.kind == "policy_reminder"]
+    again = [m for m in OutboxNotifier(settings.notifier.outbox_path).read() if m.kind == "policy_reminder"]
     assert len(again) == 1
 
 
@@ -132,7 +133,7 @@ def test_a_channel_cannot_weaken_the_web_rules(tmp_path):
 
 def test_step_up_for_a_policy_action_is_refused_until_enrolment(tmp_path):
     """Withdrawal needs a passkey past the deadline: a TOTP customer is told to enrol, not let in."""
-    p = parse({"name": "t", "channels": {"web": {"withdrawal": {"factor": "passkey", "from": "2020-01-01"}}}})
+    p = {"name": "t", "channels": {"web": {"withdrawal": {"factor": "passkey", "from": "2020-01-01"}}}}
     settings = make_settings(tmp_path, p)
     client = client_for(settings)
     register(client)

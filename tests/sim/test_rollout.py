@@ -15,9 +15,9 @@ import pytest
 
 from kozaguard.bootstrap import build_engine
 from kozaguard.config import Settings
+from kozaguard.entrypoints.sim_cli import run
 from kozaguard.evaluation.before_after import split, table
 from kozaguard.replay import replay
-from kozaguard.sim.cli import run
 from kozaguard.sim.config import ConfigError, load
 
 SMALL = {"customers": 200, "days": 6, "seed": 3}
@@ -91,7 +91,7 @@ def test_the_rollout_changes_only_what_follows_its_date(plain, rolled):
 
 
 def test_before_after_table(rolled, tmp_path):
-    engine = build_engine(Settings(state="memory"))
+    engine = build_engine(Settings())  # engine state in memory (the default)
     decisions = tmp_path / "decisions.jsonl"
     with open(rolled / "events.jsonl", "rb") as src, open(decisions, "wb") as sink:
         replay(engine, src, sink)

@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import time
-from dataclasses import replace
 
 import httpx
 import pyotp
@@ -53,7 +52,7 @@ def browser():
 
 
 def _code(settings) -> str:
-    for m in reversed(OutboxNotifier(settings.outbox_path).read()):
+    for m in reversed(OutboxNotifier(settings.notifier.outbox_path).read()):
         found = re.search(r"認証コード: (\d{6})", m.body)
         if found:
             return found.group(1)
@@ -61,9 +60,7 @@ def _code(settings) -> str:
 
 
 def _app(tmp_path, port, auth_policy, **identity):
-    settings = make_settings(tmp_path, auth_policy, **identity)
-    origin = f"http://localhost:{port}"
-    settings = replace(settings, identity=replace(settings.identity, origins=(origin,)))
+    settings = make_settings(tmp_path, auth_policy, origins=[f"http://localhost:{port}"], **identity)
     app = create_app(settings)
     app.state.identity.register("taro", PASSWORD, "taro@example.jp", PHONE, "山田太郎")
     return settings, app

@@ -24,7 +24,9 @@ def served(tmp_path, free_port, serving):
     """The app with phone-number authentication at login, served on 127.0.0.1; a customer."""
 
     def run(window: timedelta = timedelta(minutes=3)):
-        settings = make_settings(tmp_path, policy("registered", phone_call=True), phone_call_window=window)
+        settings = make_settings(
+            tmp_path, policy("registered", phone_call=True), phone_call_window_seconds=window.total_seconds()
+        )
         app = create_app(settings)
         headers = key_header(app, Scope.CUSTOMERS_WRITE)
         ctx = serving(app, free_port())

@@ -14,10 +14,15 @@ identity_app = typer.Typer(
 
 
 def _service():
-    from kozaguard.entrypoints.api.bootstrap import identity_service
-    from kozaguard.entrypoints.api.settings import Settings
+    """The server's identity service, from the same settings (`KOZAGUARD_*`, docs/configuration.md)."""
+    from kozaguard.bootstrap import identity_service
+    from kozaguard.config import ConfigError, load_settings
 
-    return identity_service(Settings.from_env(stuffing_by_asn=False))
+    try:
+        return identity_service(load_settings(http={"stuffing_by_asn": False}))
+    except ConfigError as err:
+        typer.echo(f"kozaguard identity: {err}", err=True)
+        raise typer.Exit(2) from None
 
 
 @identity_app.command()
