@@ -120,3 +120,17 @@ def test_a_policy_requires_more_never_less(factors, level, action, offset, grace
     assert set(o.requirement.accepted) <= set(base.accepted)
     if o.must_enrol:
         assert not any(f in auth_policy.MEETS[level] for f in factors)
+
+
+def test_the_settings_check_the_policy_when_they_load(tmp_path):
+    from kozaguard.config import ConfigError, load_settings
+
+    assert load_settings(None, env={}, identity={"auth_policy": "jsda-2025-10-15"}).identity.auth_policy
+    with pytest.raises(
+        ConfigError, match=r"identity\.auth_policy: policy 'monex-2026': no such file and no such preset"
+    ):
+        load_settings(None, env={}, identity={"auth_policy": "monex-2026"})
+    bad = tmp_path / "p.toml"
+    bad.write_text(VALID.replace("grace_days = 10", "grace_days = -1"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"channels\.web\.login\.grace_days"):
+        load_settings(None, env={"KOZAGUARD_IDENTITY_AUTH_POLICY": str(bad)})

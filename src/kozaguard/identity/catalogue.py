@@ -342,7 +342,7 @@ CATALOGUE: dict[str, Text] = {
         IdentityError,
         "The telephony webhook is not configured.",
         "電話番号認証は設定されていません。",
-        "Set identity.telephony_secret (KOZAGUARD_IDENTITY_TELEPHONY_SECRET) to the secret shared with the carrier.",
+        "Set identity.telephony_secret (KOZAGUARD_IDENTITY_TELEPHONY_SECRET) to the carrier's secret.",
         status=403,
     ),
     "webhook_signature_invalid": Text(
