@@ -264,16 +264,11 @@ def check(folder: Path, explain: bool = False) -> dict:
     }
     if explain:
         missed = [(a, f) for a, f in attacker if (a, f["order_id"]) not in attributed]
-        print(
-            f"  missed fills ({len(missed)}):",
-            *[f"{a}:{f['order_id']}" for a, f in missed[:30]],
-            file=sys.stderr,
-        )
-        print(
-            f"  wrong fills ({len(wrong)}):",
-            *[f"{a}:{f['order_id']}" for a, f in wrong[:30]],
-            file=sys.stderr,
-        )
+        for name, some in (("missed", missed), ("wrong", wrong)):
+            per = defaultdict(int)
+            for a, _ in some:
+                per[a] += 1
+            print(f"  {name} fills ({len(some)}):", *[f"{a}×{n}" for a, n in per.items()], file=sys.stderr)
         for a, why in mismatched[:10]:
             print(f"  damage {a}: {why}", file=sys.stderr)
         for m, r in want_fsa.items():

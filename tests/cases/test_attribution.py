@@ -160,3 +160,132 @@ def test_suspicion_without_monetisation_attributes_nothing():
     built = run(events, {moved.event_id: hold})
     assert "A1" in built.files  # the engine asked for a case
     assert attributed(built, "A1") == set()  # but an ordinary buy on his own device is his
+
+
+def test_customers_who_chase_a_rise_on_their_own_devices_are_not_the_attacker():
+    events = opening(["A1", "A2"])
+    for day in range(1, 6):
+        events += quotes(day) + home("A1", day) + home("A2", day)
+    events += quotes(6)
+    for a in ("A1", "A2"):  # both bid far above the last price, from home, unquestioned
+        ctx = {"account_id": a, "session_id": f"c-{a}", "device_id": f"d-{a}", "ip": f"126.1.{ord(a[-1])}.7"}
+        events += [login(at(6, 11), **ctx), buy(at(6, 11, 5), THIN, 1000, 130.0, **ctx)]
+    built = run(events)
+    assert attributed(built, "A1") == set() and attributed(built, "A2") == set()  # their own bids
+    assert set(built.files) == set()  # read in as pump orders, no case for them
+
+
+def test_the_client_that_opens_the_account_is_its_owner():
+    events = opening(["A1", "A2"])
+    for day in range(1, 6):
+        events += quotes(day) + home("A1", day) + home("A2", day)
+    crew = ev(
+        "account.opened",
+        at(6, 8),
+        account_id="B9",
+        birth_year=1990,
+        prefecture="千葉県",
+        margin_enabled=False,
+        foreign_enabled=False,
+        factors=["sms"],
+    )
+    ctx = {"account_id": "B9", "session_id": "o-B9", "device_id": "d-B9", "ip": "45.9.9.9"}
+    bought = buy(at(6, 9), THIN, 5000, 100.0, **ctx)
+    sold = sell(at(6, 14), THIN, 5000, **ctx)
+    events += [
+        *quotes(6),
+        crew,
+        login(at(6, 8, 10), **ctx),
+        bought,
+        sold,
+        *takeover("A1", 6),
+        *takeover("A2", 6),
+    ]
+    hold = Decision(
+        event_id=sold.event_id, decision="hold", score=0.9, reasons=["campaign_seller"], actions=["open_case"]
+    )
+    built = run(events, {sold.event_id: hold})
+    assert attributed(built, "A1") == {"x-A1"}
+    assert "B9" in built.files  # the engine asked for a case on the account that sold into the pump
+    assert attributed(built, "B9") == set()  # but its orders are its own holder's, not a victim's
+
+
+def test_the_engine_campaign_finding_is_shared_infrastructure():
+    events = opening(["A1"])
+    for day in range(1, 6):
+        events += quotes(day) + home("A1", day)
+    ctx = {"account_id": "A1", "session_id": "x-A1", "device_id": "d-crew", "ip": "45.1.2.3"}
+    stake = sell(at(6, 13, 1), "7203", 400, **ctx)
+    events += [*quotes(6), login(at(6, 13), **ctx), stake]
+    hold = Decision(
+        event_id=stake.event_id,
+        decision="hold",
+        score=0.9,
+        reasons=["campaign_infrastructure"],
+        actions=["open_case"],
+    )
+    built = run(events, {stake.event_id: hold})
+    assert built.attribution["A1"].segments[("x-A1", "d-crew", ctx_ua(built, "A1"), "")] == [
+        "takeover_decision",
+        "shared_infrastructure",
+        "unfamiliar_client",
+    ]
+
+
+def ctx_ua(built, account: str) -> str:
+    return next(iter(built.attribution[account].segments))[2]
+
+
+def challenged(event) -> Decision:
+    return Decision(
+        event_id=event.event_id,
+        decision="challenge",
+        score=0.6,
+        reasons=["new_device", "new_network"],
+        actions=["open_case"],
+        factor="sms",
+    )
+
+
+def test_a_sale_then_a_bid_far_above_the_market_on_one_account_alone():
+    events = opening(["A1", "A2"])
+    for day in range(1, 6):
+        events += quotes(day) + home("A1", day) + home("A2", day)
+    events += quotes(6)
+    stolen = takeover("A1", 6)  # one account only: no pump across accounts
+    ctx = {"account_id": "A2", "session_id": "n-A2", "device_id": "d-new", "ip": "45.7.7.7"}
+    new_phone = login(at(6, 14, 50), **ctx)  # a bid far above first, then a sale: not paid for so
+    events += [
+        *stolen,
+        new_phone,
+        buy(at(6, 15), "7203", 100, 2700.0, **ctx),
+        sell(at(6, 15, 5), "7203", 400, **ctx),
+    ]
+    built = run(
+        events, {stolen[0].event_id: challenged(stolen[0]), new_phone.event_id: challenged(new_phone)}
+    )
+    assert attributed(built, "A1") == {"x-A1"}
+    assert "far_above_market" in next(iter(built.attribution["A1"].segments.values()))
+    assert attributed(built, "A2") == set()
+
+
+def test_without_history_before_the_trouble_a_client_seen_once_is_not_familiar():
+    events = opening(["A1"]) + quotes(6) + quotes(7)  # no login of the customer's in the stream
+    first = {"account_id": "A1", "session_id": "x1", "device_id": "d-evil", "ip": "45.1.2.3"}
+    again = {"account_id": "A1", "session_id": "x2", "device_id": "d-evil", "ip": "45.1.2.4"}
+    held = sell(at(7, 13, 1), "7203", 200, **again)
+    events += [
+        login(at(6, 13), **first),
+        sell(at(6, 13, 1), "7203", 200, **first),
+        login(at(7, 13), **again),
+        held,
+    ]
+    hold = Decision(
+        event_id=held.event_id,
+        decision="hold",
+        score=0.9,
+        reasons=["campaign_infrastructure"],
+        actions=["open_case"],
+    )
+    built = run(events, {held.event_id: hold})
+    assert attributed(built, "A1") == {"x1", "x2"}  # the first visit did not make the device his

@@ -9,10 +9,15 @@ session (a *segment*), never from simulator labels:
 - `takeover_decision`: the engine challenged, held, denied or locked its login or an action on it for
   a takeover reason (not a routine step-up; reasons that only echo a risky login count when that
   login's risk was about who logged in, not just a first login);
-- `shared_infrastructure`: its device or address was also used on another victim's account;
+- `shared_infrastructure`: its device or address was also used on another victim's account, or the
+  engine held an action on it as a confirmed campaign's infrastructure;
+- `pump_buy` / `pump_symbol`: a pump order (`cases.pump`), or a buy of the symbol pumped that day;
+- `far_above_market`: it sold and then bid far above the market (a pump on this account alone);
 - `unfamiliar_client`: neither its device nor its address block was used by an earlier segment of the
   account that was not the attacker's (the customer's own history is the baseline; the account's
-  first client is taken as its owner's);
+  first client is taken as its owner's, and so is the one who logs in right after opening it; an
+  account with no history before the trouble has no baseline, and a client seen only since then is
+  the customer's when he goes on using it);
 - `same_client_as_attacker`: same device as a segment already attributed (same address when neither
   sent a device id);
 - `same_session_as_attacker`: an unfamiliar client on a session where the attacker is already found
@@ -20,8 +25,9 @@ session (a *segment*), never from simulator labels:
 - `unfamiliar_before_report`: the customer reported trades he did not make, and this unfamiliar
   client placed orders in the days before the report.
 
-A segment is the attacker's when it has a reported order or was hijacked, or when it is unfamiliar
-and carries a takeover decision, shared infrastructure, the attacker's client or precedes a report.
+A segment is the attacker's as `attackers` says: a reported order, or a monetisation on a client
+that is not the customer's (see there); then the segments of the attacker's client and session, and
+unfamiliar clients that placed orders before a report.
 An unfamiliar login that did nothing else and was only challenged is left out (a customer's new
 phone looks the same), unless the attacker's device or session links it.
 """
@@ -61,14 +67,20 @@ HIJACK_REASONS = frozenset(
     {"session_client_changed", "session_unknown_client", "stale_session_moved", "session_country_changed"}
 )
 
-SHARED_REASONS = frozenset({"device_shared_across_accounts", "ip_shared_across_accounts"})
-"""The engine's own finding that a device or address served several customers' accounts."""
+SHARED_REASONS = frozenset(
+    {"device_shared_across_accounts", "ip_shared_across_accounts", "campaign_infrastructure"}
+)
+"""The engine's own finding that a device or address served several customers' accounts (or a
+confirmed campaign's buys on another account)."""
 
 ATTACK_WINDOW = timedelta(days=7)
 """How long before a case's first trigger (report, `open_case`) the attacker's sessions are looked for."""
 
 ADOPTED_DAYS = 3
 """Later days on which a device must come back to the account to be the customer's own."""
+
+OPENER_WINDOW = timedelta(days=1)
+"""A first client this soon after the account was opened is the one who opened it: its owner."""
 
 REPORT_LOOKBACK = timedelta(days=14)
 """How far before a report of unrecognised trades an unfamiliar client's orders are suspected."""
@@ -139,26 +151,44 @@ def attackers(seg: Segment, codes: list[str]) -> bool:
     """Whether a segment with these evidence codes is the attacker's.
 
     A takeover is done for money: the segments the system attributes on its own carry a
-    monetisation — a pump order; a withdrawal to a bank account never used before, or a buy of the
+    monetisation — a pump order on a client that is not the customer's or that the engine
+    questioned (customers chase a rise on their own phones too); a sale followed by a bid far
+    above the market; a withdrawal to a bank account never used before, or a buy of the
     symbol being pumped that day, that the engine stopped or questioned; or the devices and
     addresses of the attacker's monetised segments on other accounts — on a client that is not the
-    customer's (unfamiliar, or another client on his session). A pump order is enough by
-    itself, and a customer's report of the order is certain.
+    customer's (unfamiliar, or another client on his session). A customer's report of the order
+    is certain.
     Suspicion without a monetisation (a new phone questioned at login, a session that changed
     country) attributes nothing here: the segments of the attacker's session and client that only
     sold are found from the monetised ones (`same_client_as_attacker`, `same_session_as_attacker`).
     """
-    if "reported_order" in codes or "pump_buy" in codes:
+    if "reported_order" in codes:
         return True
     foreign = "unfamiliar_client" in codes or "session_hijacked" in codes
     questioned = "takeover_decision" in codes
+    if "pump_buy" in codes and (foreign or questioned):
+        return True
     withdrew = seg.new_payees > 0 and questioned
-    pumped = "pump_symbol" in codes and questioned
+    pumped = ("pump_symbol" in codes or "far_above_market" in codes) and questioned
     return foreign and (withdrew or pumped or "shared_infrastructure" in codes)
 
 
 def _pumped(order: Order | None, pump_days: Collection[tuple[str, date]]) -> bool:
     return order is not None and order.side == "buy" and (order.symbol, tokyo_day(order.ts)) in pump_days
+
+
+def _sold_then_bid_far(seg: Segment, file: AccountFile, far_bids: Collection[str]) -> bool:
+    """The segment sold and then bid far above the market: the victim's holdings turned into a
+    pump buy, even when the crew pumps on this one account alone."""
+    sold = False
+    for o in seg.orders:
+        order = file.orders.get(o)
+        if order is None:
+            continue
+        if sold and o in far_bids:
+            return True
+        sold = sold or order.side == "sell"
+    return False
 
 
 def adopted_later(segs: list[Segment]) -> set[SegmentKey]:
@@ -190,6 +220,7 @@ def propose(
     shared_ips: Collection[str] = (),
     pump_orders: Collection[str] = (),
     pump_days: Collection[tuple[str, date]] = (),
+    far_bids: Collection[str] = (),
 ) -> Attribution:
     """The attacker's segments and orders in one account, from its evidence alone.
 
@@ -206,6 +237,9 @@ def propose(
     starts = [when for when, _ in file.triggers] + [r.ts for r in file.reports]
     window = min(starts) - ATTACK_WINDOW if starts else None
     adopted = adopted_later(segs)
+    # with no history before the trouble there is no baseline: a client seen only since then is
+    # the customer's when he goes on using it (`adopted_later`), not for having been seen once
+    baseline = window is None or any(s.last_ts < window for s in segs)
     devices: set[str] = set()
     blocks: set[str] = set()
     unfamiliar: set[SegmentKey] = set()
@@ -220,8 +254,10 @@ def propose(
             codes.append("session_hijacked")
         if inside and takeover_decision(seg, seg.key[0] in risky_sessions):
             codes.append("takeover_decision")
-        shared = (seg.device_id and seg.device_id in shared_devices) or any(
-            ip in shared_ips for ip in seg.ips
+        shared = (
+            (seg.device_id and seg.device_id in shared_devices)
+            or any(ip in shared_ips for ip in seg.ips)
+            or any(SHARED_REASONS.intersection(r) for _, o, r in seg.decisions if o != "allow")
         )
         if inside and shared:
             codes.append("shared_infrastructure")
@@ -229,16 +265,28 @@ def propose(
             codes.append("pump_buy")
         elif inside and any(_pumped(file.orders.get(o), pump_days) for o in seg.orders):
             codes.append("pump_symbol")
-        # the account's first client is its owner's, unless it turns up only when the trouble starts
-        first_is_owner = i == 0 and not inside
+        elif inside and _sold_then_bid_far(seg, file, far_bids):
+            codes.append("far_above_market")
+        # the account's first client is its owner's, unless it turns up only when the trouble starts;
+        # the client that logs in within a day of the account's opening is the opener's either way
+        opener = file.opened_ts is not None and seg.first_ts - file.opened_ts <= OPENER_WINDOW
+        first_is_owner = i == 0 and (not inside or opener)
         if inside and not first_is_owner and not (d & devices) and not (b & blocks):
             unfamiliar.add(seg.key)
             codes.append("unfamiliar_client")
-        if "reported_order" not in codes and seg.key in adopted:
+        kept = "reported_order" not in codes and seg.key in adopted
+        if kept:
             codes = []  # the customer's own new device: he went on using it
         if attackers(seg, codes):
             out.segments[seg.key] = codes
-        elif not ("unfamiliar_client" in codes and len(codes) > 1 and only_challenged_login(seg)):
+        elif (
+            not inside
+            or kept
+            or (
+                baseline
+                and not ("unfamiliar_client" in codes and len(codes) > 1 and only_challenged_login(seg))
+            )
+        ):
             devices |= d  # a new phone that only passed a one-time code is not familiar yet either
             blocks |= b
     # a hijacker rides the victim's own session and may copy its device id: no propagation from there

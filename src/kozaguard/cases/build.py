@@ -188,7 +188,7 @@ def build(
         return read_events(lines(), source)
 
     triggers, by_device, by_ip, pumps, n = _triggers(passes("find cases"), decisions)
-    pump_orders, pump_days = pumps.orders(), pumps.days()
+    pump_orders, pump_days, far_bids = pumps.orders(), pumps.days(), pumps.far_bids()
     accounts = set(triggers)
     prices = PriceBook()
     files, unresolved = _collect(passes("assemble evidence"), decisions, accounts, locate, prices)
@@ -205,6 +205,7 @@ def build(
             shared_ips=ips,
             pump_orders=pump_orders.get(a, ()),
             pump_days=pump_days,
+            far_bids=far_bids.get(a, ()),
         )
 
     # What each account's own evidence shows (reports, pump orders, ...); then the attacker's

@@ -112,6 +112,7 @@ class AccountFile:
     cash: float | None = None
     factors: set[str] = field(default_factory=set)
     factors_at_opening: list[str] = field(default_factory=list)
+    opened_ts: datetime | None = None  # when the stream shows the account being opened, if it does
     triggers: list[tuple[datetime, str]] = field(default_factory=list)  # (when, opened_by)
     reports: list[CustomerReport] = field(default_factory=list)
     reported_orders: set[str] = field(default_factory=set)
@@ -145,6 +146,7 @@ class AccountFile:
         if isinstance(event, AccountOpened):
             self.factors = set(event.factors)
             self.factors_at_opening = list(event.factors)
+            self.opened_ts = event.ts
             entry["factors"] = list(event.factors)
         elif isinstance(event, AccountSnapshot):
             self.cash = float(event.cash_jpy)

@@ -45,6 +45,14 @@ class PumpWatch:
         above the market for the symbol."""
         return {k for k, by_account in self.bids.items() if len(by_account) >= MIN_ACCOUNTS}
 
+    def far_bids(self) -> dict[str, set[str]]:
+        """Account → its buys bid far above the market, pump or not (one crew may pump alone)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for by_account in self.bids.values():
+            for account, ids in by_account.items():
+                out[account] |= ids
+        return dict(out)
+
     def orders(self) -> dict[str, set[str]]:
         """Account → its pump orders: far-above-market bids for a symbol on a day when at least
         `MIN_ACCOUNTS` accounts bid so for it."""
