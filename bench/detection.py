@@ -104,7 +104,8 @@ def generate(seed: int, customers: int, overrides: dict, folder: Path) -> dict:
 
 
 def run_one(seed: int, customers: int, overrides: dict, folder: Path) -> dict:
-    summary = generate(seed, customers, overrides, folder)
+    made = folder / "summary.json"
+    summary = json.loads(made.read_text()) if made.exists() else generate(seed, customers, overrides, folder)
     events_raw = (folder / "events.jsonl").read_bytes().splitlines()
     out = io.BytesIO()
     replay(build_engine(Settings()), events_raw, out)
@@ -145,14 +146,24 @@ def main() -> None:
     ap.add_argument(
         "--reasons", action="store_true", help="after the table: friction by reason, missed attacks"
     )
+    ap.add_argument(
+        "--streams",
+        type=Path,
+        help="keep each generated stream in DIR/<config>-<seed>-<customers> and reuse it on the next run",
+    )
     args = ap.parse_args()
     print("| config | seed | attacks | attempts | " + " | ".join(COLUMNS) + " |")
     print("|---|---:|---:|---:|" + "---:|" * len(COLUMNS))
     rows = []
     for name in args.config or list(CONFIGS):
         for seed in args.seeds:
-            with tempfile.TemporaryDirectory() as tmp:
-                row = run_one(seed, args.customers, CONFIGS[name], Path(tmp))
+            if args.streams:
+                folder = args.streams / f"{name}-{seed}-{args.customers}"
+                folder.mkdir(parents=True, exist_ok=True)
+                row = run_one(seed, args.customers, CONFIGS[name], folder)
+            else:
+                with tempfile.TemporaryDirectory() as tmp:
+                    row = run_one(seed, args.customers, CONFIGS[name], Path(tmp))
             row["name"] = name
             rows.append(row)
             cells = " | ".join(_cell(row[c], c) for c in COLUMNS)

@@ -83,6 +83,17 @@ def scenario():
         ev("customer.report", at(16, 10), account_id="A1", kind="unrecognized_trade"),
         sell(at(16, 10, 5), "7203", 100, session_id="H3", **HOME),
     ]
+    out += [  # staff reject a held action of the account: a stranger's next login is not trusted
+        ev(
+            "review.decided",
+            at(17, 9),
+            account_id="A1",
+            reviewed_event_id="e-held",
+            outcome="rejected",
+            staff_id="st-1",
+        ),
+        login(at(17, 9, 5), session_id="Z", device_id="d-crew", ip="45.9.9.9"),
+    ]
     out.append(ev("symbol.restriction", at(15, 10, 12), symbol="9999", action="imposed", by="staff"))
     out += [  # hijacked sessions (never seen logging in) pumping the thin symbol
         buy(at(15, 10, 10 + i), "9999", 5000, 100, account_id=f"V{i}", session_id=f"v{i}", **HOME)

@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from kozaguard.account_security import lock as account_lock
-from kozaguard.engine import restriction, suspicion
+from kozaguard.engine import restriction, review, suspicion
 from kozaguard.engine.detector import Context, Detector
 from kozaguard.engine.detectors._market import order_value
 from kozaguard.engine.evidence import Evidence
 from kozaguard.engine.infrastructure import SharedInfrastructure, login_keys
 from kozaguard.engine.network import address_block, ip_info
 from kozaguard.engine.outcome import Finding, Outcome
-from kozaguard.engine.policy import Policy
+from kozaguard.engine.policy import Policy, floored
 from kozaguard.engine.profile import Profile
 from kozaguard.engine.state import Session, State
 from kozaguard.events.schema import (
@@ -40,6 +40,7 @@ from kozaguard.events.schema import (
     MarketQuote,
     OrderCancel,
     OrderNew,
+    ReviewDecided,
     SymbolRestriction,
     Withdrawal,
 )
@@ -88,6 +89,7 @@ class Engine:
             CustomerReport: self._report,
             AccountUnlocked: self._unlocked,
             SymbolRestriction: self._restriction,
+            ReviewDecided: self._review,
         }
 
     # --- the one entry point -------------------------------------------------------------------
@@ -141,7 +143,10 @@ class Engine:
             f = assess(event, ctx)
             if f is not None:
                 findings.append(f)
-        decision, outcome = self._decide(event, ctx, findings)
+        decision, outcome, evidence = self._decide(event, ctx, findings)
+        if outcome == Outcome.HOLD and session is not None and decision is not None:
+            by_budget = evidence is not None and not floored(outcome, decision.reasons)
+            review.hold(account, event.event_id, session, evidence or 0.0, by_budget=by_budget)
 
         if t is Login:
             self._after_login(event, ctx, outcome, decision)  # type: ignore[arg-type]
@@ -158,14 +163,16 @@ class Engine:
 
     def _decide(
         self, event: Action, ctx: Context, findings: list[Finding]
-    ) -> tuple[Decision | None, Outcome]:
-        """The policy's decision on the findings (none for a failed login that does not lock)."""
+    ) -> tuple[Decision | None, Outcome, float | None]:
+        """The policy's decision on the findings (none for a failed login that does not lock), and
+        the action's evidence score where the friction budget weighed it."""
         if isinstance(event, Login) and event.result == "password_bad":
             lock = [f for f in findings if f.outcome == Outcome.LOCK]
             if not lock:
-                return None, ALLOW
+                return None, ALLOW, None
             findings = lock
         outcome, score, reasons, actions = self.policy.combine(findings, ctx.account, ctx.now)
+        x = None
         if type(event) in _GATED and self.policy.budget is not None:
             net, acc = ctx.net, ctx.account
             s = ctx.session
@@ -179,7 +186,7 @@ class Engine:
             reasons=reasons,
             actions=actions,
         )
-        return decision, outcome
+        return decision, outcome, x
 
     def _after_login(self, event: Login, ctx: Context, outcome: Outcome, decision: Decision | None) -> None:
         account = ctx.account
@@ -347,6 +354,26 @@ class Engine:
             acc.lock = _unlock(acc.lock, account_lock.UnlockRoute.STAFF, _epoch(e.ts))
             acc.failures = 0
         self.state.accounts.put(e.account_id, acc)
+
+    def _review(self, e: ReviewDecided) -> None:
+        """Staff decided on a held action (`engine/review.py`): a release trusts its session and
+        teaches the budget the customer's habit; a rejection marks the session an attacker's."""
+        state, now = self.state, _epoch(e.ts)
+        acc = state.account(e.account_id)
+        sid = acc.held[e.reviewed_event_id].session_id if e.reviewed_event_id in acc.held else None
+        session = state.sessions.get(sid) if sid is not None else None
+        if e.outcome == "released":
+            held = review.release(acc, e.reviewed_event_id, session)
+            if held is not None:
+                if session is not None:
+                    self.profile.trust(acc, session, now)
+                if held.by_budget and self.policy.budget is not None:
+                    self.policy.budget.released(held.evidence, "passkey" in acc.factors)
+        else:
+            review.reject(acc, e.reviewed_event_id, session, now)
+        if session is not None:
+            state.sessions.put(session.session_id, session)
+        state.accounts.put(acc.account_id, acc)
 
     def _unlocked(self, e: AccountUnlocked) -> None:
         """The identity service or staff lifted the lock: the engine lifts it too."""

@@ -36,10 +36,17 @@ FLOORS = frozenset(
         "campaign_infrastructure",
         "campaign_seller",
         "buy_above_market_after_selloff",
+        "session_rejected_by_staff",
+        "rejected_takeover_new_device",
     }
 )
 """Reasons whose stop no budget lowers: a lock, a code that cannot be trusted, the customer's report,
 a campaign's buy (doubtful sessions of several accounts buying one symbol above the market)."""
+
+
+def floored(outcome: Outcome, reasons: list[str]) -> bool:
+    """Whether no budget may lower this outcome: a lock, or a floor reason among its reasons."""
+    return outcome >= Outcome.LOCK or any(r in FLOORS for r in reasons)
 
 
 class Policy:
@@ -55,7 +62,7 @@ class Policy:
         budget = self.budget
         assert budget is not None, "gate needs a budget"
         score = probability(evidence)
-        if outcome >= Outcome.LOCK or any(r in FLOORS for r in reasons):
+        if floored(outcome, reasons):
             return outcome, max(score, 0.9)
         hold, challenge = budget.hold_threshold(), budget.challenge_threshold()
         stop = outcome >= Outcome.HOLD

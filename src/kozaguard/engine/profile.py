@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta, timezone
 
 from kozaguard.engine.network import IpInfo, address_block
-from kozaguard.engine.state import Account
+from kozaguard.engine.state import Account, Session
 from kozaguard.events.schema import Action, FactorChange, Login, OrderNew, ProfileChange, Withdrawal
 
 JST = timezone(timedelta(hours=9))
@@ -62,6 +62,20 @@ class Profile:
         account.login_hours[hour_jst(now)] += 1
         account.last_login_at = now
         account.last_login_country = net.country
+
+    def trust(self, account: Account, session: Session, now: float) -> None:
+        """Staff verified the session as the customer's (`engine/review.py`): its client is his,
+        off probation, as if he had logged in from it on a quiet day."""
+        block = address_block(session.ip)
+        for key in (session.device_id, "net:" + session.network, "place:" + block):
+            if key:
+                account.probation.pop(key, None)
+        if session.device_id:
+            remember(account.devices, session.device_id, now, self.limit)
+        remember(account.user_agents, session.user_agent, now, self.limit)
+        remember(account.networks, session.network, now, self.limit)
+        remember(account.blocks, block, now, self.limit)
+        remember(account.countries, session.country, now, self.limit)
 
     def learn_action(self, account: Account, event: Action, now: float) -> None:
         if isinstance(event, OrderNew):

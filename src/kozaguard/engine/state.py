@@ -23,6 +23,15 @@ R = TypeVar("R")
 HOURS = 24
 
 
+class Held(Struct, array_like=True):
+    """A held action waiting for staff (`engine/review.py`): its session, its evidence score, and
+    whether the friction budget (not a floor rule) held it."""
+
+    session_id: str
+    evidence: float
+    by_budget: bool
+
+
 class Account(Struct, kw_only=True):
     """A customer's account: what it holds, which factors it has, and the habits it has shown."""
 
@@ -56,6 +65,7 @@ class Account(Struct, kw_only=True):
     changed: dict[str, float] = field(default_factory=dict)  # profile field or "factor" -> when
     reports: dict[str, float] = field(default_factory=dict)  # customer.report kind -> when
     suspect: dict[str, float] = field(default_factory=dict)  # engine/suspicion.py: mark -> when
+    held: dict[str, Held] = field(default_factory=dict)  # event_id -> held action awaiting staff
     first_seen: float | None = None
 
     def contacts_changed(self, now: float, seconds: float) -> list[str]:
@@ -91,6 +101,8 @@ class Session(Struct, kw_only=True):
     shared: int = 0  # other accounts whose doubtful logins came from the same client or place lately
     last_network: str = ""  # the network of the session's latest action
     moves: int = 0  # times its actions changed network since the login
+    verified: bool = False  # staff released a held action of it: the customer's (engine/review.py)
+    rejected: bool = False  # staff rejected a held action of it: an attacker's
 
 
 class Symbol(Struct, kw_only=True):

@@ -23,6 +23,7 @@ from kozaguard.engine.detectors.sell_off import SellOff
 from kozaguard.engine.detectors.sell_then_pump import SellThenPump
 from kozaguard.engine.detectors.session_binding import SessionBinding
 from kozaguard.engine.detectors.shared_client import SharedClient
+from kozaguard.engine.detectors.staff_rejected import StaffRejected
 from kozaguard.engine.detectors.step_up import StepUp
 from kozaguard.engine.detectors.unfamiliar_network import UnfamiliarNetwork
 from kozaguard.engine.detectors.unusual_hour import UnusualHour
@@ -53,6 +54,7 @@ REGISTRY: dict[str, type[Detector]] = {
         SellThenPump,
         PumpCampaign,
         Campaign,
+        StaffRejected,
     )
 }
 
