@@ -28,6 +28,7 @@ from kozaguard.entrypoints.sim_cli import run as simulate
 from kozaguard.evaluation import evaluate
 from kozaguard.events.codec import read_decisions, read_events, read_labels
 from kozaguard.replay import replay
+from kozaguard.sim.desk import Desk
 
 BASE = {"attack_rate": 2.0}  # two campaigns a day after warm-up: enough attacks per run to compare
 CONFIGS = {  # the simulator's default: 24 trading days, the first 20 (a month of history) attack-free
@@ -103,15 +104,22 @@ def generate(seed: int, customers: int, overrides: dict, folder: Path) -> dict:
     return simulate({"customers": customers, "seed": seed, **overrides}, None, folder, progress=False)
 
 
-def run_one(seed: int, customers: int, overrides: dict, folder: Path) -> dict:
+def run_one(seed: int, customers: int, overrides: dict, folder: Path, desk: bool = True) -> dict:
     made = folder / "summary.json"
     summary = json.loads(made.read_text()) if made.exists() else generate(seed, customers, overrides, folder)
     events_raw = (folder / "events.jsonl").read_bytes().splitlines()
+    labels = [x for _, x in read_labels((folder / "labels.jsonl").read_bytes().splitlines())]
     out = io.BytesIO()
-    replay(build_engine(Settings()), events_raw, out)
+    settings = Settings()
+    engine = build_engine(settings)
+    review = None
+    if desk:  # staff answer each hold after the delay, as the labels say (kozaguard.sim.desk)
+        attackers = (x.event_id for x in labels if x.actor == "attacker")
+        review = Desk(attackers, settings.review.delay_minutes, engine.state)
+    replay(engine, events_raw, out, desk=review)
     report = evaluate(
         [e for _, _, e in read_events(events_raw)],
-        [x for _, x in read_labels((folder / "labels.jsonl").read_bytes().splitlines())],
+        labels,
         [x for _, x in read_decisions(out.getvalue().splitlines())],
         start=parse_start(summary["from"]),
     )
@@ -151,6 +159,11 @@ def main() -> None:
         type=Path,
         help="keep each generated stream in DIR/<config>-<seed>-<customers> and reuse it on the next run",
     )
+    ap.add_argument(
+        "--no-desk",
+        action="store_true",
+        help="holds stay unanswered (default: a modelled desk answers each after [review] delay_minutes)",
+    )
     args = ap.parse_args()
     print("| config | seed | attacks | attempts | " + " | ".join(COLUMNS) + " |")
     print("|---|---:|---:|---:|" + "---:|" * len(COLUMNS))
@@ -160,10 +173,10 @@ def main() -> None:
             if args.streams:
                 folder = args.streams / f"{name}-{seed}-{args.customers}"
                 folder.mkdir(parents=True, exist_ok=True)
-                row = run_one(seed, args.customers, CONFIGS[name], folder)
+                row = run_one(seed, args.customers, CONFIGS[name], folder, not args.no_desk)
             else:
                 with tempfile.TemporaryDirectory() as tmp:
-                    row = run_one(seed, args.customers, CONFIGS[name], Path(tmp))
+                    row = run_one(seed, args.customers, CONFIGS[name], Path(tmp), not args.no_desk)
             row["name"] = name
             rows.append(row)
             cells = " | ".join(_cell(row[c], c) for c in COLUMNS)

@@ -61,6 +61,7 @@ def build_engine(settings: Settings, state: State | None = None) -> Engine:
         state if state is not None else build_state(settings.engine.state),
         detectors,
         policy=Policy(budget=Budget(settings.friction)),
+        restriction_expiry_hours=settings.review.restriction_expiry_hours,
     )
 
 

@@ -45,6 +45,15 @@ class EngineSection(_Section):
     """Events between two writes of changed state (and of a replay's position) to durable storage."""
 
 
+class ReviewSection(_Section):
+    """`[review]`: how staff review shows in a replay, and how long the engine's stops last unreviewed."""
+
+    delay_minutes: Annotated[float, Meta(ge=0, le=10_080)] = 30.0
+    """Minutes from a hold to the modelled desk's answer in `replay --review-labels` (bench, evaluation)."""
+    restriction_expiry_hours: Annotated[float, Meta(gt=0, le=8_760)] = 48.0
+    """Hours after the latest campaign buy at which a symbol restriction the engine imposed lapses."""
+
+
 class Argon2Section(_Section):
     """`[identity.argon2]`: the password hash's cost (RFC 9106's second recommendation)."""
 
@@ -170,6 +179,7 @@ class Settings(_Section):
     detectors: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per-detector parameters as given (checked against each detector's declared limits)."""
     friction: FrictionSettings = field(default_factory=FrictionSettings)
+    review: ReviewSection = field(default_factory=ReviewSection)
     identity: IdentitySection = field(default_factory=IdentitySection)
     http: HttpSection = field(default_factory=HttpSection)
     notifier: NotifierSection = field(default_factory=NotifierSection)

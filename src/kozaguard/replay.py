@@ -25,9 +25,10 @@ from zlib import crc32
 
 import msgspec
 
-from kozaguard.engine.engine import Engine
+from kozaguard.engine.engine import Engine, epoch
 from kozaguard.engine.state import TAIL, ReplayPosition
 from kozaguard.events.codec import InvalidLine, encode, read_events
+from kozaguard.sim.desk import Desk
 
 
 class ReplaySummary(msgspec.Struct, kw_only=True):
@@ -60,13 +61,15 @@ def replay(
     progress: Callable[[int], None] | None = None,
     start: ReplayPosition | None = None,
     positions: bool = False,
+    desk: Desk | None = None,
 ) -> ReplaySummary:
     """Decide every event of `lines`, writing decisions to `out`; returns counts.
 
     Raises `InvalidLine` on the first bad line unless `rejects` is given; the state is flushed up to
     the line before it. `progress` is called with the bytes consumed since its last call. With
     `positions` (`lines` and `out` regular files, see `resumable`) each flush records the position
-    reached; `start` is the position the files were set back to by `continue_at`.
+    reached; `start` is the position the files were set back to by `continue_at`. With a `desk`
+    (`kozaguard.sim.desk`) every hold is answered by a modelled staff review after its delay.
     """
     started = time.perf_counter()
     state = engine.state
@@ -120,10 +123,15 @@ def replay(
             rejected += 1
             rejects.write(encode_reject(n, conflict, raw))
             continue
+        if desk is not None and desk.pending and desk.next_due <= epoch(event.ts):  # type: ignore[union-attr]
+            for answer in desk.due(event.ts):  # type: ignore[union-attr]
+                process(answer)
         decision = process(event, fingerprint, n)  # type: ignore[arg-type]
         if decision is not None:
             write(encode(decision) + b"\n")
             outcomes[decision.decision] += 1
+            if desk is not None and decision.decision == "hold":
+                desk.held(event_id, event.account_id, event.ts)  # type: ignore[union-attr]
         since += 1
         if since >= flush_every:
             checkpoint()

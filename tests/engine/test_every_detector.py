@@ -83,16 +83,25 @@ def scenario():
         ev("customer.report", at(16, 10), account_id="A1", kind="unrecognized_trade"),
         sell(at(16, 10, 5), "7203", 100, session_id="H3", **HOME),
     ]
-    out += [  # staff reject a held action of the account: a stranger's next login is not trusted
+    crew = {
+        "device_id": "d-crew",
+        "ip": "45.9.9.9",
+        "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/124",
+    }
+    held = sell(at(17, 9, 1), "7203", 200, session_id="Z", **crew)
+    out += [  # a stranger sells the holdings (held); staff reject it; the crew comes back
+        login(at(17, 9), session_id="Z", **crew),
+        held,
         ev(
             "review.decided",
-            at(17, 9),
+            at(17, 10),
             account_id="A1",
-            reviewed_event_id="e-held",
+            reviewed_event_id=held.event_id,
             outcome="rejected",
             staff_id="st-1",
         ),
-        login(at(17, 9, 5), session_id="Z", device_id="d-crew", ip="45.9.9.9"),
+        sell(at(17, 10, 1), "7203", 100, session_id="Z", **crew),
+        login(at(17, 11), session_id="Z2", **crew),
     ]
     out.append(ev("symbol.restriction", at(15, 10, 12), symbol="9999", action="imposed", by="staff"))
     out += [  # hijacked sessions (never seen logging in) pumping the thin symbol
@@ -137,7 +146,8 @@ def test_detector_contract(name):
     assert (__import__(cls.__module__, fromlist=["x"]).__doc__ or "").strip(), "module docstring says why"
     assert cls.assesses and set(cls.assesses) <= set(DECISION_BEARING)
     spy = Spy(cls())
-    engine = Engine(memory_state(), [spy])
+    others = [] if cls.alone else [d for d in default_detectors() if d.name != name]
+    engine = Engine(memory_state(), [spy, *others])
     for e in scenario():
         engine.process(e)
     assert spy.findings, f"{name} found nothing in a scenario built to trigger every detector"

@@ -63,23 +63,29 @@ def test_without_the_release_the_same_session_stays_held():
     assert e.process(sell(at(13, 10, 5), "7203", 100, session_id="N", **ABROAD)).decision == "hold"
 
 
-def test_a_rejected_session_is_refused_and_the_next_stranger_must_show_a_passkey():
+def test_a_rejected_session_is_refused_and_its_client_must_show_a_passkey_to_log_in_again():
     e = engine()
     first = held_sale(e)
     e.process(reviewed(first.event_id, "rejected", 0))
     d = e.process(sell(at(13, 10, 5), "7203", 100, session_id="N", **ABROAD))
     assert d.decision == "deny" and "session_rejected_by_staff" in d.reasons and "open_case" in d.actions
-    d = e.process(login(at(13, 11), session_id="C", **STRANGER))
-    assert d.decision == "deny" and "rejected_takeover_new_device" in d.reasons
+    assert "d-new" not in e.state.account("A1").devices  # the attacker's device is forgotten
+    d = e.process(login(at(13, 11), session_id="C", **ABROAD))
+    assert d.decision == "deny" and "rejected_client_returns" in d.reasons
+    d = e.process(
+        login(at(13, 11, 30), session_id="C2", **STRANGER)
+    )  # another stranger: weighed, not refused
+    assert "rejected_client_returns" not in d.reasons
     # the customer at home is not touched
     assert e.process(login(at(13, 12), session_id="H", **HOME)).decision == "allow"
     assert e.process(sell(at(13, 12, 1), "7203", 100, session_id="H", **HOME)).decision == "allow"
 
 
-def test_a_passkey_holder_is_asked_for_it_after_a_rejection():
+def test_a_passkey_holder_is_asked_for_it_when_the_rejected_client_returns():
     e = engine(factors=("sms", "passkey"))
-    e.process(reviewed("e-unknown", "rejected", 0))  # the engine no longer knows the action: still marked
-    d = e.process(login(at(13, 11), session_id="C", **STRANGER))
+    first = held_sale(e)
+    e.process(reviewed(first.event_id, "rejected", 0))
+    d = e.process(login(at(13, 11), session_id="C", **ABROAD))
     assert d.decision == "challenge" and d.factor == "passkey"
 
 

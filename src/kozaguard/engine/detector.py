@@ -83,6 +83,9 @@ class Detector:
     name: ClassVar[str] = ""
     assesses: ClassVar[tuple[type[Event], ...]] = ()
     observes: ClassVar[tuple[type[Event], ...]] = ()
+    alone: ClassVar[bool] = True
+    """False for a detector that acts on what follows other detectors' decisions (staff review of a
+    hold): its contract test runs it beside the others."""
 
     def assess(self, event: Event, ctx: Context) -> Finding | None:
         """The detector's finding for this action, or None when it sees nothing wrong."""

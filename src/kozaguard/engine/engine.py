@@ -122,7 +122,7 @@ class Engine:
     # --- actions -------------------------------------------------------------------------------
     def _action(self, event: Action) -> Decision | None:
         state = self.state
-        now = _epoch(event.ts)
+        now = epoch(event.ts)
         account = state.account(event.account_id)
         if account.first_seen is None:
             account.first_seen = now
@@ -235,7 +235,7 @@ class Engine:
         account_id = getattr(event, "account_id", None)
         if account_id is None:
             return None
-        return Context(self.state, self.state.account(account_id), None, None, _epoch(event.ts))
+        return Context(self.state, self.state.account(account_id), None, None, epoch(event.ts))
 
     def _open_session(self, event: Action, net, now: float, *, by_login: bool, risk: float = 0.0) -> Session:
         """Remember the client a session belongs to: later actions on it must come from there."""
@@ -264,7 +264,7 @@ class Engine:
     def _quote(self, e: MarketQuote) -> None:
         sym = self.state.symbol(e.symbol)
         if sym.restricted:  # an engine restriction without new evidence lapses (engine/restriction.py)
-            restriction.expire(sym, _epoch(e.ts), self.restriction_expiry)
+            restriction.expire(sym, epoch(e.ts), self.restriction_expiry)
         sym.last, sym.bid, sym.ask, sym.prev_close, sym.volume_today = (
             e.last,
             e.bid,
@@ -290,7 +290,7 @@ class Engine:
         """Staff (or the engine's own service) imposed or lifted a restriction: the engine follows."""
         sym = self.state.symbol(e.symbol)
         if e.action == "imposed":
-            restriction.impose(sym, e.by, _epoch(e.ts))
+            restriction.impose(sym, e.by, epoch(e.ts))
         else:
             restriction.lift(sym)
         self.state.symbols.put(e.symbol, sym)
@@ -307,7 +307,7 @@ class Engine:
             e.birth_year,
         )
         if acc.first_seen is None:
-            acc.first_seen = _epoch(e.ts)
+            acc.first_seen = epoch(e.ts)
         self.state.accounts.put(e.account_id, acc)
 
     def _snapshot(self, e: AccountSnapshot) -> None:
@@ -342,23 +342,23 @@ class Engine:
     def _deposit(self, e: Deposit) -> None:
         acc = self.state.account(e.account_id)
         acc.cash_jpy += e.amount_jpy
-        acc.deposited = (_epoch(e.ts), float(e.amount_jpy))
+        acc.deposited = (epoch(e.ts), float(e.amount_jpy))
         self.state.accounts.put(e.account_id, acc)
 
     def _report(self, e: CustomerReport) -> None:
         acc = self.state.account(e.account_id)
-        acc.reports[e.kind] = _epoch(e.ts)
+        acc.reports[e.kind] = epoch(e.ts)
         if e.kind in suspicion.REPORTED:
-            suspicion.mark(acc, suspicion.REPORTED[e.kind], _epoch(e.ts))
+            suspicion.mark(acc, suspicion.REPORTED[e.kind], epoch(e.ts))
         if e.kind == "locked_out":  # the customer has been verified out of band
-            acc.lock = _unlock(acc.lock, account_lock.UnlockRoute.STAFF, _epoch(e.ts))
+            acc.lock = _unlock(acc.lock, account_lock.UnlockRoute.STAFF, epoch(e.ts))
             acc.failures = 0
         self.state.accounts.put(e.account_id, acc)
 
     def _review(self, e: ReviewDecided) -> None:
         """Staff decided on a held action (`engine/review.py`): a release trusts its session and
         teaches the budget the customer's habit; a rejection marks the session an attacker's."""
-        state, now = self.state, _epoch(e.ts)
+        state, now = self.state, epoch(e.ts)
         acc = state.account(e.account_id)
         sid = acc.held[e.reviewed_event_id].session_id if e.reviewed_event_id in acc.held else None
         session = state.sessions.get(sid) if sid is not None else None
@@ -369,8 +369,8 @@ class Engine:
                     self.profile.trust(acc, session, now)
                 if held.by_budget and self.policy.budget is not None:
                     self.policy.budget.released(held.evidence, "passkey" in acc.factors)
-        else:
-            review.reject(acc, e.reviewed_event_id, session, now)
+        elif review.reject(acc, e.reviewed_event_id, session, now) is not None and session is not None:
+            self.profile.forget(acc, session)
         if session is not None:
             state.sessions.put(session.session_id, session)
         state.accounts.put(acc.account_id, acc)
@@ -378,7 +378,7 @@ class Engine:
     def _unlocked(self, e: AccountUnlocked) -> None:
         """The identity service or staff lifted the lock: the engine lifts it too."""
         acc = self.state.account(e.account_id)
-        acc.lock = _unlock(acc.lock, account_lock.UnlockRoute(e.by), _epoch(e.ts))
+        acc.lock = _unlock(acc.lock, account_lock.UnlockRoute(e.by), epoch(e.ts))
         acc.failures = 0
         self.state.accounts.put(e.account_id, acc)
 
@@ -391,12 +391,12 @@ def _unlock(state: account_lock.LockState, route: account_lock.UnlockRoute, now:
     return account_lock.unlock(state, route, now)
 
 
-_UNIX = datetime(1970, 1, 1, tzinfo=UTC)
+UNIX = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _epoch(ts: datetime) -> float:
+def epoch(ts: datetime) -> float:
     """Seconds since 1970 (twice as fast as `datetime.timestamp` on an aware time)."""
-    return (ts - _UNIX).total_seconds()
+    return (ts - UNIX).total_seconds()
 
 
 _GATED = frozenset({OrderNew, Withdrawal})

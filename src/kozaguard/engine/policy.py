@@ -37,11 +37,15 @@ FLOORS = frozenset(
         "campaign_seller",
         "buy_above_market_after_selloff",
         "session_rejected_by_staff",
-        "rejected_takeover_new_device",
+        "session_client_changed",
+        "rejected_client_returns",
     }
 )
 """Reasons whose stop no budget lowers: a lock, a code that cannot be trusted, the customer's report,
-a campaign's buy (doubtful sessions of several accounts buying one symbol above the market)."""
+a campaign's buy (doubtful sessions of several accounts buying one symbol above the market), a
+session staff found an attacker's, and a session suddenly driven from another device or browser (a
+stolen cookie: a browser does not change its device cookie or its make in the middle of a session;
+one customer action in several thousand does, measured on three generators)."""
 
 
 def floored(outcome: Outcome, reasons: list[str]) -> bool:

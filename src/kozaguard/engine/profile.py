@@ -77,6 +77,18 @@ class Profile:
         remember(account.blocks, block, now, self.limit)
         remember(account.countries, session.country, now, self.limit)
 
+    @staticmethod
+    def forget(account: Account, session: Session) -> None:
+        """Staff found the session an attacker's: his device is not the customer's (the login that
+        opened it taught the profile). His network and place may be the customer's own (residential
+        proxies), so only what is still on probation goes."""
+        block = address_block(session.ip)
+        if session.device_id and session.new_device:  # a cloned cookie of his own device stays his
+            account.devices.pop(session.device_id, None)
+        for key, seen in (("net:" + session.network, account.networks), ("place:" + block, account.blocks)):
+            if account.probation.pop(key, None) is not None:
+                seen.pop(key.split(":", 1)[1], None)
+
     def learn_action(self, account: Account, event: Action, now: float) -> None:
         if isinstance(event, OrderNew):
             account.orders += 1

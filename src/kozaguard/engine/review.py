@@ -8,8 +8,9 @@ a habit it had been holding. Without this, one customer session on a new phone g
 every order until it ends.
 
 When staff reject it, the action was not the customer's: the session is the attacker's, every
-later action on it is refused, and the account is marked: a stranger's next login needs a passkey
-(`engine/detectors/staff_rejected.py`, floors) and his sessions weigh more (`engine/suspicion.py`).
+later action on it is refused, and the account is marked with the attacker's device and address
+block: a login from them needs a passkey (`engine/detectors/staff_rejected.py`, floors), and any
+stranger's session on the account weighs more for a week (`engine/suspicion.py`).
 
 >>> from kozaguard.engine.state import Account, Session
 >>> a = Account(account_id="a")
@@ -26,6 +27,7 @@ True
 from __future__ import annotations
 
 from kozaguard.engine import suspicion
+from kozaguard.engine.network import address_block
 from kozaguard.engine.state import Account, Held, Session
 
 HELD_LIMIT = 32
@@ -59,7 +61,22 @@ def reject(account: Account, event_id: str, session: Session | None, now: float)
     if held is not None and session is not None and session.session_id == held.session_id:
         session.rejected = True
         session.verified = False
+        device = session.device_id if session.new_device else None  # a cloned cookie stays his
+        for key in rejected_client(device, session.ip if session.new_place else None):
+            suspicion.mark(account, key, now)
     return held
+
+
+def rejected_client(device_id: str | None, ip: str | None) -> list[str]:
+    """The marks that name a client staff found an attacker's: its device and its address block
+    (each only where the session brought it new to the account: an infostealer replays the
+    customer's own device cookie from his own line as well).
+
+    >>> rejected_client("d9", "203.0.113.7")
+    ['staff_rejected:device:d9', 'staff_rejected:place:203.0.113.0/24']
+    """
+    keys = [f"{REJECTED}:device:{device_id}"] if device_id else []
+    return [*keys, f"{REJECTED}:place:{address_block(ip)}"] if ip else keys
 
 
 def _verified(s: Session) -> None:

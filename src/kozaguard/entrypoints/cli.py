@@ -96,6 +96,24 @@ def progress_bar(total: int | None, label: str):
     return bar, lambda n: bar.advance(task, n)
 
 
+def _attacker_events(path: Path) -> set[str]:
+    """The event ids a labels file gives an attacker (a located error on a bad line)."""
+    from kozaguard.events.codec import InvalidLine, read_labels
+
+    try:
+        return {
+            x.event_id
+            for _, x in read_labels(path.read_bytes().splitlines(), str(path))
+            if x.actor == "attacker"
+        }
+    except OSError as err:
+        raise fail(
+            f"{path}: cannot read the labels: {err.strerror}; pass the labels.jsonl the simulator wrote"
+        ) from None
+    except InvalidLine as err:
+        raise fail(str(err)) from None
+
+
 @app.command()
 def replay(
     events: Annotated[str, typer.Argument(help="Events file (JSON Lines, v1), or - for stdin.")],
@@ -108,6 +126,14 @@ def replay(
         str | None, typer.Option(help="Engine state: memory, sqlite:PATH or redis://HOST:PORT/DB.")
     ] = None,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
+    review_labels: Annotated[
+        Path | None,
+        typer.Option(
+            "--review-labels",
+            help="Labels file: a modelled staff desk answers every hold after [review] delay_minutes, "
+            "releasing the customers' actions and rejecting the attackers'.",
+        ),
+    ] = None,
 ) -> None:
     """Run an event stream through the engine: one decision line per decision-bearing event.
 
@@ -126,6 +152,12 @@ def replay(
         engine = build_engine(settings)
     except ConfigError as err:
         raise fail(str(err)) from None
+    desk = None
+    if review_labels is not None:
+        from kozaguard.sim.desk import Desk
+
+        attackers = _attacker_events(review_labels)
+        desk = Desk(attackers, settings.review.delay_minutes, engine.state)
     durable = settings.engine.state != "memory"
     at = resume_point(engine.state.ledger.position(), events, output) if durable else None
     if at is not None and not Path(output).is_file():
@@ -157,6 +189,7 @@ def replay(
                     progress=advance,
                     start=at,
                     positions=durable and resumable(src, out, reject_file),
+                    desk=desk,
                 )
             except (InvalidLine, ResumeError) as err:
                 engine.state.close()
