@@ -79,3 +79,32 @@ def test_bad_state_option_is_explained(every):
 def test_missing_file_is_explained(tmp_path):
     run = kozaguard("replay", str(tmp_path / "nope.jsonl"))
     assert run.returncode == 2 and b"nope.jsonl" in run.stderr
+
+
+def test_review_labels_answer_each_hold_and_a_bad_labels_file_is_explained(data_dir, tmp_path):
+    sample = data_dir / "sample"
+    plain, reviewed = tmp_path / "plain.jsonl", tmp_path / "reviewed.jsonl"
+    assert kozaguard("replay", str(sample / "events.jsonl"), "-o", str(plain)).returncode == 0
+    run = kozaguard(
+        "replay",
+        str(sample / "events.jsonl"),
+        "-o",
+        str(reviewed),
+        "--review-labels",
+        str(sample / "labels.jsonl"),
+    )
+    assert run.returncode == 0, run.stderr
+    held = [json.loads(x)["event_id"] for x in plain.read_text().splitlines() if '"hold"' in x]
+    assert held  # the sample has holds for the desk to answer
+    ids = [json.loads(x)["event_id"] for x in reviewed.read_text().splitlines()]
+    assert ids == [
+        json.loads(x)["event_id"] for x in plain.read_text().splitlines()
+    ]  # answers are not decisions
+    missing = kozaguard(
+        "replay", str(sample / "events.jsonl"), "--review-labels", str(tmp_path / "none.jsonl")
+    )
+    assert missing.returncode == 2 and b"none.jsonl: cannot read the labels" in missing.stderr
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"event_id": "x"}\n')
+    run = kozaguard("replay", str(sample / "events.jsonl"), "--review-labels", str(bad))
+    assert run.returncode == 2 and b"bad.jsonl:1" in run.stderr
