@@ -89,13 +89,14 @@ def test_worker_killed_at_random_points_loses_and_doubles_nothing(
     args = ("--lease", "1", "--batch", "20")
     workers = [start_worker(nats_url, REDIS_URL, name, *args) for _ in range(2)]
     kills_mid_stream = 0
+    final = _final_sequence(nats_url, name)
+    targets = sorted(rng.uniform(0.05, 0.9) * final for _ in range(10))  # kill points along the stream
     try:
-        for _ in range(10):
+        for target in targets:
             deadline = time.monotonic() + 120
-            start = _applied(redis_client, name)
-            while _applied(redis_client, name) == start and time.monotonic() < deadline:
-                time.sleep(0.02)  # wait until somebody holds the partition and makes progress
-            time.sleep(rng.uniform(0.0, 0.6))
+            while _applied(redis_client, name) < target and time.monotonic() < deadline:
+                time.sleep(0.005)  # however fast the machine: wait for the stream to reach the point
+            time.sleep(rng.uniform(0.0, 0.05))  # then somewhere in a batch, its commit, publish or ack
             holder = _lease_holder(redis_client, name)
             victim = next((w for w in workers if holder and holder.split("-")[-2] == str(w.pid)), workers[0])
             kills_mid_stream += _applied(redis_client, name) < _final_sequence(nats_url, name)
