@@ -289,3 +289,95 @@ def test_without_history_before_the_trouble_a_client_seen_once_is_not_familiar()
     )
     built = run(events, {held.event_id: hold})
     assert attributed(built, "A1") == {"x1", "x2"}  # the first visit did not make the device his
+
+
+def test_a_symbol_without_quotes_is_bid_against_its_close_or_the_broker_own_earlier_fills():
+    watch = PumpWatch()
+    bar = ev(
+        "market.bar",
+        at(5, 16),
+        symbol=THIN,
+        date="2025-04-11",
+        open=100,
+        high=100,
+        low=100,
+        close=100,
+        volume=1,
+    )
+    fill = ev(
+        "order.fill",
+        at(5, 10),
+        order_id="f0",
+        account_id="A9",
+        symbol="7203",
+        side="buy",
+        qty=100,
+        price=2500,
+        fee_jpy=0,
+    )
+    today = ev(
+        "order.fill",
+        at(6, 9),
+        order_id="f1",
+        account_id="A8",
+        symbol="7203",
+        side="buy",
+        qty=100,
+        price=2900,
+        fee_jpy=0,
+    )
+    for e in [bar, fill, today]:
+        watch.observe(e)
+    assert watch.market(THIN, bar.ts.date()) == 100  # no quote ever: the day's close
+    assert watch.market("7203", today.ts.date()) == 2500  # today's fills are the pump's own
+    for a in ("A1", "A2"):
+        watch.observe(
+            buy(at(6, 13), THIN, 1000, 130.0, account_id=a, session_id="s", device_id="d", ip="45.1.1.1")
+        )
+        watch.observe(
+            buy(at(6, 13), "7203", 100, 2700.0, account_id=a, session_id="s", device_id="d", ip="45.1.1.1")
+        )
+    assert len(watch.days()) == 2 and set(watch.orders()) == {"A1", "A2"}
+
+
+def test_a_session_used_after_its_logout_from_another_address_is_taken_over():
+    events = opening(["A1", "A2"])
+    for day in range(1, 6):
+        events += quotes(day) + home("A1", day) + home("A2", day)
+    events += quotes(6) + takeover("A2", 6)
+    own = {"account_id": "A1", "session_id": "h-A1-5", "device_id": "d-A1"}
+    events += [ev("auth.logout", at(5, 11), ip="126.1.49.7", **own)]  # the customer logged out
+    events += [
+        sell(at(6, 12), "7203", 400, ip="126.2.9.9", **own),
+        buy(at(6, 12, 5), THIN, 1000, 130.0, ip="126.2.9.9", **own),
+    ]
+    built = run(events)  # same device id and browser: only the replayed cookie gives it away
+    assert attributed(built, "A1") == {"h-A1-5"}
+    assert "resumed_after_logout" in next(iter(built.attribution["A1"].segments.values()))
+    assert len(built.attribution["A1"].orders) == 2  # the sale and the bid it paid for
+
+
+def test_a_hijacked_session_was_the_customer_own_until_the_hijack():
+    events = opening(["A1", "A2"])
+    for day in range(1, 6):
+        events += quotes(day) + home("A1", day) + home("A2", day)
+    events += quotes(6) + takeover("A2", 6)
+    ses = {"account_id": "A1", "session_id": "n-A1", "device_id": None}
+    own = [login(at(6, 9), ip="126.7.7.7", **ses), sell(at(6, 9, 5), "7203", 100, ip="126.7.7.7", **ses)]
+    hijack = sell(at(6, 13), "7203", 300, ip="45.3.3.3", **ses)
+    pump = buy(at(6, 13, 5), THIN, 1000, 130.0, ip="45.3.3.4", **ses)
+    events += [*own, hijack, pump]
+    moved = {
+        e.event_id: Decision(
+            event_id=e.event_id,
+            decision="deny",
+            score=0.9,
+            reasons=["session_client_changed"],
+            actions=["open_case"],
+        )
+        for e in (hijack, pump)
+    }
+    built = run(events, moved)  # no device id: each address is a client of its own on the session
+    segs = built.attribution["A1"].segments
+    assert {k[3] for k in segs} == {"45.3.3.3", "45.3.3.4"}  # the morning's client (his new phone) is his
+    assert own[1].order_id not in built.attribution["A1"].orders

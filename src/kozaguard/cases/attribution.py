@@ -6,6 +6,9 @@ session (a *segment*), never from simulator labels:
 - `reported_order`: the customer reported an order placed on it;
 - `session_hijacked`: the engine found an action on it from another client than the session's own
   (`session_client_changed`, `session_unknown_client`, `stale_session_moved`, `session_country_changed`);
+- `resumed_after_logout`: it acted on a session after the session's logout, from an address block
+  the session had not used (a replayed cookie that copies the device id and browser; only what it
+  did from then on is attributed);
 - `takeover_decision`: the engine challenged, held, denied or locked its login or an action on it for
   a takeover reason (not a routine step-up; reasons that only echo a risky login count when that
   login's risk was about who logged in, not just a first login);
@@ -21,7 +24,8 @@ session (a *segment*), never from simulator labels:
 - `same_client_as_attacker`: same device as a segment already attributed (same address when neither
   sent a device id);
 - `same_session_as_attacker`: an unfamiliar client on a session where the attacker is already found
-  (a proxy that changes address between actions);
+  (a proxy that changes address between actions); on a hijacked session only from the first sign
+  of another client on it, since it was the customer's until then;
 - `unfamiliar_before_report`: the customer reported trades he did not make, and this unfamiliar
   client placed orders in the days before the report.
 
@@ -37,7 +41,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from kozaguard.cases.evidence import AccountFile, Order, Segment
 from kozaguard.cases.prices import tokyo_day
@@ -78,6 +82,8 @@ ATTACK_WINDOW = timedelta(days=7)
 
 ADOPTED_DAYS = 3
 """Later days on which a device must come back to the account to be the customer's own."""
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 OPENER_WINDOW = timedelta(days=1)
 """A first client this soon after the account was opened is the one who opened it: its owner."""
@@ -142,6 +148,16 @@ def hijacked(seg: Segment) -> bool:
     return any(r in HIJACK_REASONS for _, _, reasons in seg.decisions for r in reasons)
 
 
+def resumed_elsewhere(seg: Segment, block: Callable[[str], str]) -> datetime | None:
+    """When something was first done on the session after its logout from an address block the
+    session had not used: its cookie replayed by another client (a logged-out session is no
+    longer the customer's to use). What the segment did before that was the customer's."""
+    for ts, ip, used in seg.after_logout:
+        if block(ip) not in {block(x) for x in used}:
+            return ts
+    return None
+
+
 def clients(seg: Segment, block: Callable[[str], str]) -> tuple[set[str], set[str]]:
     """The segment's device ids and address blocks."""
     return ({seg.device_id} if seg.device_id else set()), {block(ip) for ip in seg.ips}
@@ -164,7 +180,7 @@ def attackers(seg: Segment, codes: list[str]) -> bool:
     """
     if "reported_order" in codes:
         return True
-    foreign = "unfamiliar_client" in codes or "session_hijacked" in codes
+    foreign = bool({"unfamiliar_client", "session_hijacked", "resumed_after_logout"}.intersection(codes))
     questioned = "takeover_decision" in codes
     if "pump_buy" in codes and (foreign or questioned):
         return True
@@ -243,6 +259,7 @@ def propose(
     devices: set[str] = set()
     blocks: set[str] = set()
     unfamiliar: set[SegmentKey] = set()
+    replayed: dict[SegmentKey, datetime] = {}  # segments whose cookie was replayed, from when
     out = Attribution()
     for i, seg in enumerate(segs):
         d, b = clients(seg, block)
@@ -252,6 +269,9 @@ def propose(
             codes.append("reported_order")
         if inside and hijacked(seg):
             codes.append("session_hijacked")
+        elif inside and (resumed := resumed_elsewhere(seg, block)) is not None:
+            codes.append("resumed_after_logout")
+            replayed[seg.key] = resumed
         if inside and takeover_decision(seg, seg.key[0] in risky_sessions):
             codes.append("takeover_decision")
         shared = (
@@ -290,12 +310,22 @@ def propose(
             devices |= d  # a new phone that only passed a one-time code is not familiar yet either
             blocks |= b
     # a hijacker rides the victim's own session and may copy its device id: no propagation from there
+    # to the session's other clients or the device
     attacker_devices = {
         file.segments[k].device_id for k, c in out.segments.items() if "session_hijacked" not in c
     }
     attacker_devices.discard("")
     attacker_ips = {ip for k in out.segments for ip in file.segments[k].ips}
-    attacker_sessions = {k[0] for k in out.segments}
+    # the attacker's session from when he is on it: a hijacked one was the customer's until the
+    # first sign of another client on it
+    hijack_start: dict[str, datetime] = {}
+    for seg in segs:
+        if hijacked(seg) and seg.key[0] not in hijack_start:
+            hijack_start[seg.key[0]] = seg.first_ts
+    attacker_since: dict[str, datetime] = {}
+    for k, c in out.segments.items():
+        since = hijack_start.get(k[0], file.segments[k].first_ts) if "session_hijacked" in c else EARLIEST
+        attacker_since[k[0]] = min(since, attacker_since.get(k[0], since))
     report_ts = [r.ts for r in file.reports if r.kind == "unrecognized_trade"]
     for seg in segs:
         if seg.key in out.segments or seg.key not in unfamiliar:
@@ -303,7 +333,7 @@ def propose(
         same_device = seg.device_id and seg.device_id in attacker_devices
         if same_device or (not seg.device_id and attacker_ips.intersection(seg.ips)):
             out.segments[seg.key] = ["unfamiliar_client", "same_client_as_attacker"]
-        elif seg.key[0] in attacker_sessions:
+        elif seg.key[0] in attacker_since and seg.first_ts >= attacker_since[seg.key[0]]:
             out.segments[seg.key] = ["unfamiliar_client", "same_session_as_attacker"]
         elif seg.orders and any(seg.last_ts <= t and t - seg.first_ts <= REPORT_LOOKBACK for t in report_ts):
             out.segments[seg.key] = ["unfamiliar_client", "unfamiliar_before_report"]
@@ -311,6 +341,10 @@ def propose(
         codes = out.segments.get(order.segment)
         if order.order_id in file.reported_orders:
             out.orders[order.order_id] = sorted({*(codes or ()), "reported_order"})
-        elif codes is not None:
+        elif codes is not None and not (
+            order.segment in replayed
+            and "unfamiliar_client" not in codes
+            and order.ts < replayed[order.segment]
+        ):
             out.orders[order.order_id] = list(codes)
     return out

@@ -26,6 +26,7 @@ from kozaguard.events.schema import (
     FactorChange,
     Fill,
     Login,
+    Logout,
     OrderNew,
     ProfileChange,
     Withdrawal,
@@ -66,6 +67,9 @@ class Segment:
     withdrawals: list[str] = field(default_factory=list)
     changes: int = 0  # factor and profile changes made on it
     new_payees: int = 0  # withdrawals to a bank account the account had not withdrawn to before
+    # (when, address, the session's addresses until then) of actions on a session after it was
+    # logged out and before a new login on it
+    after_logout: list[tuple[datetime, str, tuple[str, ...]]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -124,6 +128,8 @@ class AccountFile:
     timeline: list[dict] = field(default_factory=list)
     notices: int = 0  # notices the engine asked to send the customer
     factor_log: list[tuple[datetime, str, str]] = field(default_factory=list)  # (when, factor, action)
+    session_ips: dict[str, list[str]] = field(default_factory=dict)  # addresses each session used
+    logged_out: set[str] = field(default_factory=set)  # sessions logged out and not logged in again
 
     @property
     def reported(self) -> bool:
@@ -197,6 +203,15 @@ class AccountFile:
         seg.event_ids.append(event.event_id)
         if event.ip not in seg.ips:
             seg.ips.append(event.ip)
+        used = self.session_ips.setdefault(event.session_id, [])
+        if isinstance(event, Login):
+            self.logged_out.discard(event.session_id)
+        elif isinstance(event, Logout):
+            self.logged_out.add(event.session_id)
+        elif event.session_id in self.logged_out:
+            seg.after_logout.append((event.ts, event.ip, tuple(used)))
+        if event.ip not in used:
+            used.append(event.ip)
         country, network, hosting = locate(event.ip)
         entry.update(
             session_id=event.session_id,

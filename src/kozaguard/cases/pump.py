@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import date
 
 from kozaguard.cases.prices import tokyo_day
-from kozaguard.events.schema import Event, MarketQuote, OrderNew
+from kozaguard.events.schema import Event, Fill, MarketBar, MarketQuote, OrderNew
 
 ABOVE_LAST = 1.05
 """A buy limit at or above this multiple of the symbol's last price bids far above the market."""
@@ -26,19 +26,40 @@ MIN_ACCOUNTS = 2
 
 
 class PumpWatch:
-    """Buys bid far above the market, per symbol and day; `orders()` gives those of pumps."""
+    """Buys bid far above the market, per symbol and day; `orders()` gives those of pumps.
+
+    The market is the symbol's latest quote or daily close; for a symbol the stream neither quotes
+    nor closes, the broker's own last fill of an earlier day (today's fills are the pump's own).
+    """
 
     def __init__(self) -> None:
         self.last: dict[str, float] = {}
+        self.fills: dict[str, tuple[date, float, float | None]] = {}  # day, last price, earlier day's
         self.bids: dict[tuple[str, date], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+
+    def market(self, symbol: str, day: date) -> float | None:
+        """The symbol's price to bid against on `day`."""
+        if symbol in self.last:
+            return self.last[symbol]
+        fill = self.fills.get(symbol)
+        if fill is None:
+            return None
+        return fill[1] if fill[0] < day else fill[2]
 
     def observe(self, e: Event) -> None:
         if isinstance(e, MarketQuote):
             self.last[e.symbol] = e.last
+        elif isinstance(e, MarketBar):
+            self.last[e.symbol] = e.close
+        elif isinstance(e, Fill):
+            day, old = tokyo_day(e.ts), self.fills.get(e.symbol)
+            earlier = None if old is None else (old[1] if old[0] < day else old[2])
+            self.fills[e.symbol] = (day, e.price, earlier)
         elif isinstance(e, OrderNew) and e.side == "buy" and e.limit_price is not None:
-            last = self.last.get(e.symbol)
+            day = tokyo_day(e.ts)
+            last = self.market(e.symbol, day)
             if last and e.limit_price >= ABOVE_LAST * last:
-                self.bids[(e.symbol, tokyo_day(e.ts))][e.account_id].add(e.order_id)
+                self.bids[(e.symbol, day)][e.account_id].add(e.order_id)
 
     def days(self) -> set[tuple[str, date]]:
         """The pumps: (symbol, Japan-time day) on which at least `MIN_ACCOUNTS` accounts bid far
