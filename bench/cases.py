@@ -9,7 +9,8 @@ FSA table, and compares them with what the labels say, computed here directly fr
 - attacker fills attributed %, and of the attributed fills the % that were the customer's own;
 - accounts with an `unrecognized_trade` report that have a case;
 - cases whose damage equals a direct computation from the labels (to the yen);
-- FSA rows equal to the labels' counts.
+- FSA rows equal to the labels' counts;
+- cases confirmed unauthorized on accounts where the labels have no attacker event at all.
 One Markdown row per run for bench/README.md; with --explain, the missed and wrong fills and why.
 """
 
@@ -104,6 +105,7 @@ class Truth:
         self.fx_day: dict[str, dict[date, Decimal]] = defaultdict(dict)
         self.currency: dict[str, str] = {}
         self.order_why: dict[str, str] = {}
+        self.touched: set[str] = set()  # accounts with any attacker-caused event
         rate: dict[str, Decimal] = {}
         with open(folder / "events.jsonl", encoding="utf-8") as f:
             for line in f:
@@ -131,6 +133,8 @@ class Truth:
                     fx = Decimal(1) if cur == "JPY" else rate.get(cur)
                     bad = (e["account_id"], e["order_id"]) in self.attacker_orders
                     self.fills[e["account_id"]].append(dict(e, fx=fx, cur=cur, bad=bad))
+                if e["event_id"] in labelled and "account_id" in e:
+                    self.touched.add(e["account_id"])
                 if e["event_id"] in labelled and "session_id" in e:
                     if kind != "auth.login" or e.get("result") == "password_ok":
                         self.access[day_of(e["ts"]).strftime("%Y-%m")].add(e["account_id"])
@@ -250,6 +254,11 @@ def check(folder: Path, explain: bool = False) -> dict:
             exact += 1
         else:
             mismatched.append((a, f"want {want} got {got}"))
+    false_cases = [
+        c["account_id"]
+        for c in cases
+        if c["status"] == "confirmed_unauthorized" and c["account_id"] not in truth.touched
+    ]
     fsa_rows = {r["month"]: r for r in _csv(folder / "fsa.csv")}
     want_fsa = truth.fsa()
     fsa_equal = sum(1 for m, r in want_fsa.items() if fsa_rows.get(m) == r)
@@ -261,6 +270,7 @@ def check(folder: Path, explain: bool = False) -> dict:
         "exact damage": f"{exact}/{len(victims)}",
         "FSA months equal": f"{fsa_equal}/{len(want_fsa)}",
         "cases": len(cases),
+        "confirmed without an attacker event": len(false_cases),
     }
     if explain:
         missed = [(a, f) for a, f in attacker if (a, f["order_id"]) not in attributed]
@@ -269,6 +279,7 @@ def check(folder: Path, explain: bool = False) -> dict:
             for a, _ in some:
                 per[a] += 1
             print(f"  {name} fills ({len(some)}):", *[f"{a}×{n}" for a, n in per.items()], file=sys.stderr)
+        print(f"  confirmed without an attacker event: {' '.join(false_cases[:30])}", file=sys.stderr)
         for a, why in mismatched[:10]:
             print(f"  damage {a}: {why}", file=sys.stderr)
         for m, r in want_fsa.items():
