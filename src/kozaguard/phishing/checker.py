@@ -42,15 +42,15 @@ from typing import Any
 from kozaguard.phishing import reasons as R
 from kozaguard.phishing.brands import BrandRegistry
 from kozaguard.phishing.finders.cheap_tld import is_cheap
-from kozaguard.phishing.finders.phishing_words import SPLIT_WORDS
-from kozaguard.phishing.finders.random_label import random_words
+from kozaguard.phishing.finders.phishing_words import SPLIT_WORDS, has_keyword
+from kozaguard.phishing.finders.random_label import looks_random, random_words
 from kozaguard.phishing.finders.typos import may_be_typo, typo_targets
 from kozaguard.phishing.glyphs import loose_skeleton, skeleton
 from kozaguard.phishing.lexicon import Lexicon, Signals, default_lexicon
 from kozaguard.phishing.reader import HostFindings, Reader
 from kozaguard.phishing.scorer import CheckResult, Verdict
 from kozaguard.phishing.url import _FAST_RE as _FAST_URL
-from kozaguard.phishing.url import ParsedUrl, UrlError, parse_url, registered_domain
+from kozaguard.phishing.url import ParsedUrl, UrlError, parse_url, public_suffix, registered_domain
 from kozaguard.phishing.url import _walk as _psl_walk
 
 #: What a parent domain passes on to every host below it (see :meth:`Checker._parent`): official
@@ -83,6 +83,11 @@ class Checker:
         # of a host with no brand evidence.
         self._parents: dict[str, _Parent | None] = {}
         self._plain: dict[tuple[str, ...], HostFindings] = {}
+        # Findings of a parent's children and of a new registered domain, by what decides them;
+        # what a suffix says of the domains right under it.
+        self._children: dict[tuple[Any, ...], tuple[HostFindings, HostFindings]] = {}
+        self._own: dict[tuple[Any, ...], HostFindings] = {}
+        self._under: dict[str, tuple[str, str | None, bool, str]] = {}
         self._psl_names = _psl_walk()
         self._suffix_tags = self.lexicon.suffix_tags
         self._keywords = self.lexicon.signals.phishing_keywords
@@ -192,7 +197,13 @@ class Checker:
             # A registered domain, or under a name that needs reading whole: reading the host as
             # a parent (once) leaves its own findings in the host cache on the way.
             if host not in self._parents:
-                self._parent(host)
+                if rest in self._psl_names and host not in self._psl_names:
+                    # A new registered domain: straight to the fast path (what _parent would do).
+                    if len(self._parents) >= _CACHE_LIMIT:
+                        self._parents.clear()
+                    self._parents[host] = self._fresh(host, rest)
+                else:
+                    self._parent(host)
             return self._hosts.get(host)
         if host in self._suffix_tags:
             return None
@@ -235,7 +246,7 @@ class Checker:
             if above is _UNSET:
                 above = self._parent(rest)
             if above is None:
-                result = self._base_parent(name)
+                result = self._fresh(name, rest) if rest in self._psl_names else self._base_parent(name)
             elif name not in self._suffix_tags:
                 if above[0] is not None:
                     result = above
@@ -244,7 +255,10 @@ class Checker:
                     if findings is not None:
                         sk = skeleton(head)
                         flat = sk.replace("-", "").replace("_", "") + above[1]
-                        kw = above[2] or not self._keywords.isdisjoint(SPLIT_WORDS(head))
+                        kw = above[2]
+                        if kw is None:  # not worked out for a registered domain without context
+                            kw = has_keyword(self._keywords, rest)
+                        kw = kw or has_keyword(self._keywords, head)
                         _, _, _, _, _, tag, cheap, reg_idx, rnd = above
                         result = self._make_parent(tag, cheap, reg_idx + 1, flat, kw, rnd)
         if len(self._parents) >= _CACHE_LIMIT:
@@ -257,7 +271,17 @@ class Checker:
     ) -> _Parent:
         """A parent record, with the findings of its children worked out once: ``label.name`` with
         no brand evidence gets the context of ``name``, one label deeper, and a phishing word if
-        ``label`` adds one."""
+        ``label`` adds one. ``kw`` may be None (not worked out) where the parent has no context."""
+        key = (tag, cheap, reg_idx >= 3, kw, rnd)
+        pair = self._children.get(key)
+        if pair is None:
+            pair = self._children[key] = self._child_findings(tag, cheap, reg_idx, bool(kw), rnd)
+        return (None, flat, kw, pair[0], pair[1], tag, cheap, reg_idx, rnd)
+
+    def _child_findings(
+        self, tag: str | None, cheap: bool, reg_idx: int, kw: bool, rnd: bool
+    ) -> tuple[HostFindings, HostFindings]:
+        """The findings of a child without and with a phishing word of its own (see _make_parent)."""
         context = []
         if tag is not None:
             context.append(tag)
@@ -273,17 +297,89 @@ class Checker:
         if rnd:
             context.append(R.RANDOM_LABEL)
             plain.append(R.RANDOM_LABEL)
-        return (
-            None,
-            flat,
-            kw,
-            self._plain_findings(tuple(plain)),
-            self._plain_findings(tuple(context)),
-            tag,
-            cheap,
-            reg_idx,
-            rnd,
-        )
+        return self._plain_findings(tuple(plain)), self._plain_findings(tuple(context))
+
+    def _fresh(self, name: str, rest: str) -> _Parent | None:
+        """:meth:`_parent` of a new registered domain ``label.rest`` right under a name of the
+        suffix list walk (``example1.com``, ``abc.pages.dev``): the fast path of a feed of new
+        domains. What its suffix says (public suffix, listed kind, cheap TLD) is worked out once per
+        ``rest``; then one label is read, as :meth:`_base_parent` would read it."""
+        under = self._under.get(rest)
+        if under is None:
+            under = self._under[rest] = self._under_info(rest)
+        suffix, tag, cheap, flat_rest = under
+        if suffix != rest or tag == "":
+            return self._base_parent(name)  # a deeper registered label, or official ground above
+        tags = self._suffix_tags
+        own = tags.get(name)
+        if own is not None:
+            if own[0] in ("official", "group"):
+                return self._base_parent(name)
+            tag = own[0]
+        lex = self.lexicon
+        head = name[: len(name) - len(rest) - 1]
+        sk_head = skeleton(head)
+        flat = (
+            sk_head.replace("-", "").replace("_", "") if "-" in sk_head or "_" in sk_head else sk_head
+        ) + flat_rest
+        if next(lex.token_scan(flat), None) is not None:
+            return self._base_parent(name)
+        reg_label = sk_head.replace("-", "") if "-" in sk_head else sk_head
+        if lex.loose_labels.get(loose_skeleton(reg_label)) is not None and reg_label not in lex.token_info:
+            return self._base_parent(name)
+        if len(sk_head) >= lex.fuzzy_min:
+            if "-" in sk_head or "_" in sk_head:
+                if may_be_typo(lex, sk_head, self._typo_targets):
+                    return self._base_parent(name)
+            elif (
+                sk_head[:2] in lex.typo_by_prefix or sk_head[-2:] in lex.typo_by_suffix
+            ) and self._typo_targets(sk_head):
+                return self._base_parent(name)
+        kw = has_keyword(self._keywords, name) if tag is not None or cheap else None
+        if len(head) < 6:
+            rnd = False
+        elif "-" in head or "_" in head:
+            rnd = random_words(head)
+        else:
+            rnd = looks_random(head)
+        if name not in self._hosts:
+            key = (tag, cheap, kw, rnd)
+            findings = self._own.get(key)
+            if findings is None:
+                context = []
+                if tag is not None:
+                    context.append(tag)
+                if cheap:
+                    context.append(R.CHEAP_TLD)
+                if context and kw:
+                    context.append(R.PHISHING_KEYWORD)
+                if rnd:
+                    context.append(R.RANDOM_LABEL)
+                findings = self._own[key] = self._plain_findings(tuple(context))
+            if len(self._hosts) >= _CACHE_LIMIT:
+                self._hosts.clear()
+            self._hosts[name] = findings
+        return self._make_parent(tag, cheap, 0, flat, kw, rnd)
+
+    def _under_info(self, rest: str) -> tuple[str, str | None, bool, str]:
+        """For the registered domains ``label.rest``: their public suffix (``rest`` itself in the
+        common case), the listed kind of ``rest`` or a parent ("" for official ground), whether
+        the suffix is a cheap TLD, and ``rest`` folded without separators."""
+        probe = "-." + rest  # no suffix rule names a label "-"
+        suffix = public_suffix(probe)
+        tag = None
+        s = rest
+        while True:
+            found = self._suffix_tags.get(s)
+            if found is not None:
+                tag = "" if found[0] in ("official", "group") else found[0]
+                break
+            dot = s.find(".")
+            if dot == -1:
+                break
+            s = s[dot + 1 :]
+        flat = skeleton(rest).replace(".", "").replace("-", "").replace("_", "")
+        return suffix, tag, is_cheap(suffix, self.lexicon.signals.cheap_tlds), flat
 
     def _base_parent(self, name: str) -> _Parent | None:
         """:meth:`_parent` of a name whose parent is not composable (a registered domain, mostly).

@@ -62,7 +62,11 @@ def _looks_random_slow(s: str) -> bool:
 
 def random_words(label: str) -> bool:
     """True when some word of ``label`` (cut at hyphens and underscores) looks random."""
-    return len(label) >= 6 and any(looks_random(w) for w in _SPLIT_LABEL(label))
+    if len(label) < 6:
+        return False
+    if "-" not in label and "_" not in label:
+        return looks_random(label)
+    return any(looks_random(w) for w in _SPLIT_LABEL(label))
 
 
 def find(r: HostReading) -> None:
