@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kozaguard.phishing import reasons as R
+from kozaguard.phishing.checker import Checker
 from kozaguard.phishing.finders import HOST_FINDERS, MODULES, PATH_FINDERS, URL_FINDERS
 from kozaguard.phishing.finders.reading import UrlReading
 from kozaguard.phishing.lexicon import default_lexicon
@@ -30,8 +31,13 @@ def host_found(name: str, host: str, before: tuple[str, ...] = ()) -> tuple[dict
 
 def path_found(name: str, path: str, userinfo: str = "") -> tuple[dict, list]:
     r = READER.path_reading(path, userinfo)
+    if name == "page_name":
+        PATH_FINDERS["path_brand"](r)  # it reads what the path-brand finder found
+    ev0 = {k: len(v) for k, v in r.evidence.items()}
+    ctx0 = len(r.context)
     PATH_FINDERS[name](r)
-    return {k: list(dict.fromkeys(v)) for k, v in r.evidence.items()}, r.context
+    added = {k: list(dict.fromkeys(v[ev0.get(k, 0) :])) for k, v in r.evidence.items()}
+    return {k: v for k, v in added.items() if v}, r.context[ctx0:]
 
 
 # (finder, host, expected evidence, expected context), each finder with a hit and a miss.
@@ -58,6 +64,10 @@ HOST_CASES = [
     ("typos", "sbiseec.com", {"sbisec": [R.BRAND_TYPOSQUAT_DOMAIN]}, []),
     ("typos", "login.sbiseec-jp.com", {"sbisec": [R.BRAND_TYPO]}, []),
     ("typos", "likesec.com", {}, []),
+    ("glued_brand", "www.sbiab.top", {"sbisec": [R.BRAND_GLUED_LABEL]}, []),
+    ("glued_brand", "cheap-gmoksn.cfd", {"gmo_click": [R.BRAND_GLUED_LABEL]}, []),
+    ("glued_brand", "www.sbiab.com", {}, []),  # not a cheap place
+    ("glued_brand", "sbijp.top", {}, []),  # an affix word, read by the brand-token finder
     ("japanese_name", "xn--sbi-7k2et47w.com", {"sbisec": [R.BRAND_JAPANESE]}, []),
     ("japanese_name", "xn--80ak6aa92e.com", {}, []),
     ("phishing_words", "sbisec-login.example.com", {}, [R.PHISHING_KEYWORD]),
@@ -69,6 +79,7 @@ HOST_CASES = [
 ]
 #: Finders that read what earlier ones found, with what runs before them in the cases above.
 BEFORE = {
+    "glued_brand": ("listed_domains", "cheap_tld"),
     "phishing_words": ("brand_tokens",),
     "numbered_label": ("brand_tokens",),
 }
@@ -102,6 +113,8 @@ PATH_CASES = [
     ("query_params", "/?q=kabu", "", {}, []),
     ("path_brand", "/www.sbisec.co.jp/login", "", {"sbisec": [R.OFFICIAL_HOST_IN_PATH, R.BRAND_IN_PATH]}, []),
     ("path_brand", "/news/2025/06/article", "", {}, []),
+    ("page_name", "/sbisec.html", "", {}, [R.BRAND_PAGE_NAME]),
+    ("page_name", "/sbisec/login", "", {}, []),
     ("suffix_fragment", "/co.jp.login/", "", {}, [R.OFFICIAL_SUFFIX_FRAGMENT]),
     ("suffix_fragment", "/cojpx", "", {}, []),
     ("path_japanese", "/%E6%A5%BD%E5%A4%A9%E8%A8%BC%E5%88%B8/", "", {"rakuten_sec": [R.BRAND_IN_PATH]}, []),
@@ -132,8 +145,31 @@ def test_sms_lure(path, context, expected):
     assert u.context[len(context) :] == expected
 
 
+@pytest.mark.parametrize(
+    ("path", "context", "expected"),
+    [
+        ("/sbiuen", [R.SMS_LURE_SHAPE], {"sbisec": [R.BRAND_IN_PATH]}),
+        ("/Hsffgsbi/", [R.SMS_LURE_SHAPE], {"sbisec": [R.BRAND_IN_PATH]}),
+        ("/xk2wq", [R.SMS_LURE_SHAPE], {}),
+        ("/sbiuen", [R.CHEAP_TLD], {}),  # not a lure's shape
+    ],
+)
+def test_sms_brand(path, context, expected):
+    u = UrlReading(READER.lexicon, path, {}, list(context), READER.is_word)
+    URL_FINDERS["sms_brand"](u)
+    assert u.evidence == expected
+
+
+def test_url_finders_leave_the_hosts_findings_alone():
+    """What a URL finder adds belongs to that URL: hosts that share findings are not touched."""
+    checker = Checker()
+    assert checker.check("https://qzkvw.top/sbiuen").brand == "sbisec"
+    assert checker.check("https://qzkvw.top/").verdict == "unknown"
+    assert checker.check("https://mxqwz.top/").brand is None
+
+
 def test_every_finder_is_registered_tested_and_adds_only_its_codes():
-    tested = {c[0] for c in HOST_CASES} | {c[0] for c in PATH_CASES} | {"sms_lure"}
+    tested = {c[0] for c in HOST_CASES} | {c[0] for c in PATH_CASES} | {"sms_lure", "sms_brand"}
     registered = set(HOST_FINDERS) | set(PATH_FINDERS) | set(URL_FINDERS)
     assert registered == set(MODULES) == tested
     for name, _, evidence, context in HOST_CASES:

@@ -133,6 +133,8 @@ class Reader:
                 for brand, codes in found[0].items():
                     evidence.setdefault(brand, []).extend(codes)
                 context.extend(found[1])
+        if evidence is host.evidence:
+            evidence = {k: list(v) for k, v in evidence.items()}  # the URL finders may add to it
         u = UrlReading(self.lexicon, path, evidence, context, self.is_word)
         for find in URL_FINDERS.values():
             find(u)

@@ -25,6 +25,7 @@ BRAND_IN_PATH: Final = "brand_in_path"
 BRAND_LOGIN_PATH: Final = "brand_login_path"
 BRAND_QUERY_PARAM: Final = "brand_query_param"
 WEAK_BRAND_LABEL: Final = "weak_brand_label"
+BRAND_GLUED_LABEL: Final = "brand_glued_label"
 # Brand evidence from campaign memory (see kozaguard.phishing.campaigns).
 CAMPAIGN_DOMAIN: Final = "campaign_domain"
 CAMPAIGN_KIT: Final = "campaign_kit"
@@ -51,6 +52,7 @@ USERINFO_IN_URL: Final = "userinfo_in_url"
 LOGIN_PATH_WORDS: Final = "login_path_words"
 OFFICIAL_SUFFIX_FRAGMENT: Final = "official_suffix_fragment"
 SMS_LURE_SHAPE: Final = "sms_lure_shape"
+BRAND_PAGE_NAME: Final = "brand_page_name"
 PASSWORD_FORM: Final = "password_form"
 FORM_POSTS_ELSEWHERE: Final = "form_posts_elsewhere"
 
@@ -73,6 +75,7 @@ WEIGHTS: Final[dict[str, float]] = {
     BRAND_LOGIN_PATH: 0.3,
     BRAND_QUERY_PARAM: 0.45,
     WEAK_BRAND_LABEL: 0.4,
+    BRAND_GLUED_LABEL: 0.3,
     CAMPAIGN_DOMAIN: 0.6,
     CAMPAIGN_KIT: 0.6,
     CAMPAIGN_PATH_TOKEN: 0.5,
@@ -96,6 +99,7 @@ WEIGHTS: Final[dict[str, float]] = {
     LOGIN_PATH_WORDS: 0.1,
     OFFICIAL_SUFFIX_FRAGMENT: 0.15,
     SMS_LURE_SHAPE: 0.3,
+    BRAND_PAGE_NAME: 0.1,
     PASSWORD_FORM: 0.2,
     FORM_POSTS_ELSEWHERE: 0.2,
     OFFICIAL_DOMAIN: 0.0,
@@ -119,6 +123,7 @@ BRAND_EVIDENCE: Final = frozenset(
         BRAND_LOGIN_PATH,
         BRAND_QUERY_PARAM,
         WEAK_BRAND_LABEL,
+        BRAND_GLUED_LABEL,
         CAMPAIGN_DOMAIN,
         CAMPAIGN_KIT,
         CAMPAIGN_PATH_TOKEN,
@@ -137,6 +142,9 @@ PATH_EVIDENCE: Final = frozenset(
     {BRAND_IN_USERINFO, OFFICIAL_HOST_IN_PATH, BRAND_IN_PATH, BRAND_LOGIN_PATH, BRAND_QUERY_PARAM}
     | PAGE_EVIDENCE
 )
+
+#: Brand evidence of a common or short brand word: its login page alone does not corroborate it.
+COMMON_WORD_EVIDENCE: Final = frozenset({WEAK_BRAND_TOKEN, BRAND_GLUED_LABEL})
 
 #: Signs of a credential page. A brand named in the host together with any of them, or two
 #: different pieces of brand evidence, make ``impersonation``.

@@ -73,7 +73,7 @@ def corroborated(codes: list[str], context: list[str]) -> bool:
     if not any(c not in R.PATH_EVIDENCE for c in own):
         return False
     # A common brand word ("smbc.co.id/login") needs a sign of its own kit, not just a login page.
-    signs = R.LOGIN_SIGNS if own[0] != R.WEAK_BRAND_TOKEN else R.LOGIN_SIGNS - {R.LOGIN_PATH_WORDS}
+    signs = R.LOGIN_SIGNS if own[0] not in R.COMMON_WORD_EVIDENCE else R.LOGIN_SIGNS - {R.LOGIN_PATH_WORDS}
     return any(c in signs for c in context) or any(c in signs for c in own)
 
 

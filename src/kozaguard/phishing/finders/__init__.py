@@ -18,6 +18,7 @@ from kozaguard.phishing.finders import (
     brand_tokens,
     cheap_tld,
     deep_subdomain,
+    glued_brand,
     japanese_name,
     listed_domains,
     login_path,
@@ -25,12 +26,14 @@ from kozaguard.phishing.finders import (
     lookalike_label,
     numbered_label,
     official_host,
+    page_name,
     path_brand,
     path_japanese,
     phishing_words,
     punycode,
     query_params,
     random_label,
+    sms_brand,
     sms_lure,
     suffix_fragment,
     typos,
@@ -52,6 +55,7 @@ HOST_FINDERS = _registry(
     official_host,
     lookalike_label,
     typos,
+    glued_brand,
     japanese_name,
     phishing_words,
     numbered_label,
@@ -63,12 +67,13 @@ PATH_FINDERS = _registry(
     login_path,
     query_params,
     path_brand,
+    page_name,
     suffix_fragment,
     path_japanese,
     login_words,
 )
 #: Finders of the whole URL, after host and path.
-URL_FINDERS = _registry(sms_lure)
+URL_FINDERS = _registry(sms_lure, sms_brand)
 
 #: Every finder module by name, with the codes it may add (``CODES``).
 MODULES: dict[str, ModuleType] = {
@@ -82,6 +87,7 @@ MODULES: dict[str, ModuleType] = {
         official_host,
         lookalike_label,
         typos,
+        glued_brand,
         japanese_name,
         phishing_words,
         numbered_label,
@@ -90,9 +96,11 @@ MODULES: dict[str, ModuleType] = {
         login_path,
         query_params,
         path_brand,
+        page_name,
         suffix_fragment,
         path_japanese,
         login_words,
         sms_lure,
+        sms_brand,
     )
 }
