@@ -59,6 +59,7 @@ from kozaguard.phishing.url import _walk as _psl_walk
 #: registered label.
 _Parent = tuple[HostFindings | None, str, bool, HostFindings, HostFindings, str | None, bool, int, bool]
 _UNSET: Any = object()
+_LATER: Any = object()
 _HOSTING_KINDS = frozenset({R.ABUSED_HOSTING, R.DYNAMIC_DNS, R.TRANSLATION_PROXY})
 _CACHE_LIMIT = 200_000
 
@@ -198,10 +199,13 @@ class Checker:
             # a parent (once) leaves its own findings in the host cache on the way.
             if host not in self._parents:
                 if rest in self._psl_names and host not in self._psl_names:
-                    # A new registered domain: straight to the fast path (what _parent would do).
-                    if len(self._parents) >= _CACHE_LIMIT:
-                        self._parents.clear()
-                    self._parents[host] = self._fresh(host, rest)
+                    # A new registered domain: straight to the fast path. Its parent record is
+                    # left until a subdomain of it comes (most never do).
+                    record = self._fresh(host, rest, False)
+                    if record is not _LATER:
+                        if len(self._parents) >= _CACHE_LIMIT:
+                            self._parents.clear()
+                        self._parents[host] = record
                 else:
                     self._parent(host)
             return self._hosts.get(host)
@@ -299,11 +303,13 @@ class Checker:
             plain.append(R.RANDOM_LABEL)
         return self._plain_findings(tuple(plain)), self._plain_findings(tuple(context))
 
-    def _fresh(self, name: str, rest: str) -> _Parent | None:
+    def _fresh(self, name: str, rest: str, record: bool = True) -> _Parent | None:
         """:meth:`_parent` of a new registered domain ``label.rest`` right under a name of the
         suffix list walk (``example1.com``, ``abc.pages.dev``): the fast path of a feed of new
         domains. What its suffix says (public suffix, listed kind, cheap TLD) is worked out once per
-        ``rest``; then one label is read, as :meth:`_base_parent` would read it."""
+        ``rest``; then one label is read, as :meth:`_base_parent` would read it. Without
+        ``record``, only the name's own findings are left (in the host cache) when it names no
+        brand, and ``_LATER`` is returned."""
         under = self._under.get(rest)
         if under is None:
             under = self._under[rest] = self._under_info(rest)
@@ -359,6 +365,8 @@ class Checker:
             if len(self._hosts) >= _CACHE_LIMIT:
                 self._hosts.clear()
             self._hosts[name] = findings
+        if not record:
+            return _LATER
         return self._make_parent(tag, cheap, 0, flat, kw, rnd)
 
     def _under_info(self, rest: str) -> tuple[str, str | None, bool, str]:
