@@ -134,17 +134,22 @@ def _kit_patterns(rng, brand, token, host, tld, rnd, word, login_paths) -> list[
         ("storage_page", brand.id, f"https://storage.googleapis.com/{rnd}/{token}/index.html"),
         ("sms_lure", "", f"https://{rnd}.{rng.choice(SMS_TLDS)}{_sms_path(rng)}"),
     ]
+    # Patterns added later draw from their own generator: the samples above stay as they were.
+    later = random.Random(f"{brand.id}:{rnd}")
     # A throw-away series: a brand word with two or three letters glued on, on a cheap TLD.
-    glue = "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(2, 3)))
-    short = rng.choice([t for t in (*brand.weak_tokens, *brand.tokens, label) if 3 <= len(t) <= 8] or [label])
-    out.append(("glued_series", brand.id, f"https://www.{short}{glue}.{rng.choice(SMS_TLDS)}/login/"))
+    glue = "".join(later.choice(string.ascii_lowercase) for _ in range(later.randint(2, 3)))
+    short = later.choice(
+        [t for t in (*brand.weak_tokens, *brand.tokens, label) if 3 <= len(t) <= 8] or [label]
+    )
+    out.append(("glued_series", brand.id, f"https://www.{short}{glue}.{later.choice(SMS_TLDS)}/login/"))
     # An SMS lure whose one path token opens or closes with the brand word.
-    lure = "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 4)))
-    piece = f"{short}{lure}" if rng.random() < 0.5 else f"{lure}{short}"
-    out.append(("sms_brand_token", brand.id, f"https://{rnd}.{rng.choice(SMS_TLDS)}/{piece}"))
+    lure = "".join(later.choice(string.ascii_lowercase) for _ in range(later.randint(3, 4)))
+    word_in_link = short.replace("-", "")  # a lure's link token has letters and digits only
+    piece = f"{word_in_link}{lure}" if later.random() < 0.5 else f"{lure}{word_in_link}"
+    out.append(("sms_brand_token", brand.id, f"https://{rnd}.{later.choice(SMS_TLDS)}/{piece}"))
     if brand.tokens:
         # A kit's page named after the brand on a compromised site whose host names nothing.
-        page = rng.choice(("", ".html", ".php", "/"))
+        page = later.choice(("", ".html", ".php", "/"))
         out.append(("brand_page_name", brand.id, f"https://{rnd}{word2}.com/{brand.tokens[0]}{page}"))
     if own_paths:
         # Only a login path of the brand's own names the brand ("/login" names no one).

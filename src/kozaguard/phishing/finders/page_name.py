@@ -8,6 +8,7 @@ import re
 
 from kozaguard.phishing import reasons as R
 from kozaguard.phishing.finders.reading import PathReading
+from kozaguard.phishing.glyphs import skeleton
 
 CODES = (R.BRAND_PAGE_NAME,)
 _PAGE = re.compile(r"/([a-z0-9_\-]{3,40})(?:\.(?:html?|php|aspx?|jsp))?/?")
@@ -20,7 +21,7 @@ def find(r: PathReading) -> None:
     m = _PAGE.fullmatch(r.low)
     if m is None:
         return
-    name = m.group(1).replace("-", "").replace("_", "")
+    name = skeleton(m.group(1)).replace("-", "").replace("_", "")
     infos = r.lexicon.token_info.get(name, ())
     if any(R.BRAND_IN_PATH in r.evidence.get(i.brand, ()) for i in infos):
         r.context.append(R.BRAND_PAGE_NAME)
