@@ -87,6 +87,20 @@ def _slip(rng: random.Random, token: str) -> str:
     return token[:i] + "-" + token[i:]
 
 
+#: Ordinary words a kit strings together into a host label.
+PHRASE_WORDS = (
+    "lucky",
+    "activity",
+    "page",
+    "from",
+    "special",
+    "event",
+    "you",
+    "support",
+    "during",
+    "times",
+    "change",
+)
 SMS_TLDS = ("cfd", "top", "icu", "cn", "sbs", "xyz", "shop", "cyou", "bond", "tokyo")
 
 
@@ -151,6 +165,13 @@ def _kit_patterns(rng, brand, token, host, tld, rnd, word, login_paths) -> list[
         # A kit's page named after the brand on a compromised site whose host names nothing.
         page = later.choice(("", ".html", ".php", "/"))
         out.append(("brand_page_name", brand.id, f"https://{rnd}{word2}.com/{brand.tokens[0]}{page}"))
+    # A kit's host: a run of ordinary words (cut at sixteen letters, some kits do) over a short
+    # registered label of letters and digits; it names no brand.
+    phrase = "".join(later.choice(PHRASE_WORDS) for _ in range(later.randint(3, 5)))
+    phrase = phrase[:16] if later.random() < 0.5 else phrase
+    code = later.choice(string.ascii_lowercase) + "".join(later.choice(string.digits) for _ in range(2))
+    code += "".join(later.choice(string.ascii_lowercase + string.digits) for _ in range(later.randint(1, 3)))
+    out.append(("kit_host_shape", "", f"https://{phrase}.{code}.com{later.choice(('', '/', '/#/'))}"))
     if own_paths:
         # Only a login path of the brand's own names the brand ("/login" names no one).
         out += [

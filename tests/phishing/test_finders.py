@@ -68,6 +68,11 @@ HOST_CASES = [
     ("glued_brand", "cheap-gmoksn.cfd", {"gmo_click": [R.BRAND_GLUED_LABEL]}, []),
     ("glued_brand", "www.sbiab.com", {}, []),  # not a cheap place
     ("glued_brand", "sbijp.top", {}, []),  # an affix word, read by the brand-token finder
+    ("kit_host", "luckyactivitypage.mk48o.com", {}, [R.KIT_HOST_SHAPE]),
+    ("kit_host", "biotransformatio.bgw84.com", {}, [R.KIT_HOST_SHAPE]),
+    ("kit_host", "documentation.example.com", {}, []),  # an ordinary registered label
+    ("kit_host", "www.mk48o.com", {}, []),  # a short subdomain
+    ("kit_host", "a.luckyactivitypage.mk48o.com", {}, []),  # not the only subdomain
     ("japanese_name", "xn--sbi-7k2et47w.com", {"sbisec": [R.BRAND_JAPANESE]}, []),
     ("japanese_name", "xn--80ak6aa92e.com", {}, []),
     ("phishing_words", "sbisec-login.example.com", {}, [R.PHISHING_KEYWORD]),

@@ -42,6 +42,7 @@ from typing import Any
 from kozaguard.phishing import reasons as R
 from kozaguard.phishing.brands import BrandRegistry
 from kozaguard.phishing.finders.cheap_tld import is_cheap
+from kozaguard.phishing.finders.kit_host import WORDS_FROM, kit_shaped
 from kozaguard.phishing.finders.phishing_words import SPLIT_WORDS, has_keyword
 from kozaguard.phishing.finders.random_label import looks_random, random_words
 from kozaguard.phishing.finders.typos import may_be_typo, typo_targets
@@ -213,6 +214,8 @@ class Checker:
             return None
         if parent[0] is not None:
             return parent[0]
+        if parent[7] == 0 and len(head) >= WORDS_FROM and kit_shaped(head, rest.partition(".")[0]):
+            return None  # a kit's host shape (finders.kit_host): read whole
         sk = skeleton(head)
         lex = self.lexicon
         if "-" in sk or "_" in sk:

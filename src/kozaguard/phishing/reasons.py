@@ -53,6 +53,7 @@ LOGIN_PATH_WORDS: Final = "login_path_words"
 OFFICIAL_SUFFIX_FRAGMENT: Final = "official_suffix_fragment"
 SMS_LURE_SHAPE: Final = "sms_lure_shape"
 BRAND_PAGE_NAME: Final = "brand_page_name"
+KIT_HOST_SHAPE: Final = "kit_host_shape"
 PASSWORD_FORM: Final = "password_form"
 FORM_POSTS_ELSEWHERE: Final = "form_posts_elsewhere"
 
@@ -100,6 +101,7 @@ WEIGHTS: Final[dict[str, float]] = {
     OFFICIAL_SUFFIX_FRAGMENT: 0.15,
     SMS_LURE_SHAPE: 0.3,
     BRAND_PAGE_NAME: 0.1,
+    KIT_HOST_SHAPE: 0.45,
     PASSWORD_FORM: 0.2,
     FORM_POSTS_ELSEWHERE: 0.2,
     OFFICIAL_DOMAIN: 0.0,

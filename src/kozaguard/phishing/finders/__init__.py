@@ -20,6 +20,7 @@ from kozaguard.phishing.finders import (
     deep_subdomain,
     glued_brand,
     japanese_name,
+    kit_host,
     listed_domains,
     login_path,
     login_words,
@@ -60,6 +61,7 @@ HOST_FINDERS = _registry(
     phishing_words,
     numbered_label,
     random_label,
+    kit_host,
 )
 #: Path finders, in order.
 PATH_FINDERS = _registry(
@@ -92,6 +94,7 @@ MODULES: dict[str, ModuleType] = {
         phishing_words,
         numbered_label,
         random_label,
+        kit_host,
         userinfo,
         login_path,
         query_params,
