@@ -240,21 +240,25 @@ def evaluate(
 
 @app.command()
 def serve(
-    port: int = typer.Option(8000, help="TCP port on 127.0.0.1."),
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML), as for replay.")] = None,
 ) -> None:
-    """Run the HTTP API and customer pages (settings: --config and KOZAGUARD_* variables)."""
-    import uvicorn
+    """Run the HTTP API, the customer pages and the staff console (settings: --config and KOZAGUARD_*).
 
+    Passkeys accept the origins of --host and --port unless identity.origins is set (docs/identity.md);
+    /healthz, /readyz and /metrics are for operators; logs are JSON lines on stderr.
+    """
     from kozaguard.config import ConfigError, load_settings
+    from kozaguard.entrypoints import serving
     from kozaguard.entrypoints.api.app import create_app
 
     try:
-        app = create_app(load_settings(config))
+        settings = serving.served_settings(load_settings(config), host, port, config)
+        app = create_app(settings)
     except ConfigError as err:
         raise fail(str(err)) from None
-    # forwarded headers are read by the app, from http.trusted_proxies only (docs/security.md)
-    uvicorn.run(app, host="127.0.0.1", port=port, proxy_headers=False)
+    serving.run(app, host, port)
 
 
 @app.command()

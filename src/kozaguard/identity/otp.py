@@ -68,8 +68,15 @@ def provisioning_uri(secret: str, account_name: str, issuer: str) -> str:
 
 
 def qr_svg(uri: str) -> str:
-    """The provisioning URI as an inline SVG QR code (no external image service)."""
-    return segno.make(uri, error="m").svg_inline(scale=5, dark="#111", light="#fff")
+    """The provisioning URI as an inline SVG QR code (no external image service).
+
+    The SVG carries a `viewBox` beside its size, so a page may scale it without clipping the code
+    (and its quiet zone, which scanners need).
+    """
+    qr = segno.make(uri, error="m")
+    side = qr.symbol_size(scale=5)[0]
+    svg = qr.svg_inline(scale=5, dark="#111", light="#fff", omitsize=True)
+    return svg.replace("<svg ", f'<svg width="{side}" height="{side}" role="img" aria-label="QR" ', 1)
 
 
 def verify(enrolment: TotpEnrolment, code: str, at: float) -> int:

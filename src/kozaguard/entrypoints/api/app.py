@@ -15,7 +15,7 @@ from kozaguard.apikeys import Scope
 from kozaguard.bootstrap import api_keys, engine_door, identity_service, staff_directory
 from kozaguard.config import Settings, load_settings
 from kozaguard.console.ledger import Ledger
-from kozaguard.entrypoints.api import errors
+from kozaguard.entrypoints.api import errors, ops
 from kozaguard.entrypoints.api.auth import require_scope
 from kozaguard.entrypoints.api.browser import BrowserGuardMiddleware
 from kozaguard.entrypoints.api.cases import router as cases_router
@@ -39,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         # every route may meet the request guards: bad encoding or depth (400), a body too large (413)
         responses=errors.responses(400, 413),
+        docs_url=None,  # /docs is ops.docs: Swagger UI from the package's own files
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.clock = lambda: datetime.now(UTC)
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     pages.install(app)
     console.install(app)
+    ops.install(app)
     limits = BodyLimits(
         max_body_bytes=settings.http.max_body_bytes,
         max_batch_bytes=settings.http.max_batch_bytes,

@@ -1,7 +1,8 @@
 """Customer pages in Japanese: log in (password, passkey or phone call), enrol, see activity.
 
 Pages render on the server; htmx swaps small fragments; `static/passkey.js` runs the WebAuthn
-ceremonies against the JSON API. Nothing is loaded from another site.
+ceremonies against the JSON API. Nothing is loaded from another site. The account's own pages
+(security checkup, password, SMS, recovery codes, logout) are in `account.py`.
 """
 
 from __future__ import annotations
@@ -52,8 +53,20 @@ templates.env.globals.update(factor_ja=_FACTOR_JA, outcome_ja=_OUTCOME_JA, level
 
 
 def install(app: FastAPI) -> None:
+    from kozaguard.entrypoints.web import account
+
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
+    app.include_router(account.router)
+
+
+#: The step-ups a page may start, by the action it protects.
+STEP_UP_ACTIONS = {a.value: a for a in (Action.FACTOR_ENROLMENT, Action.PASSWORD_CHANGE)}
+
+
+def _step_action(action: str) -> Action:
+    """The action a page's step-up protects (factor enrolment unless the page names another)."""
+    return STEP_UP_ACTIONS.get(action, Action.FACTOR_ENROLMENT)
 
 
 def _svc(request: Request) -> IdentityService:
@@ -77,12 +90,14 @@ def _to_login(request: Request) -> RedirectResponse:
 
 
 def _page(request: Request, name: str, **ctx) -> HTMLResponse:
+    origins = request.app.state.settings.identity.origins
+    ctx.setdefault("passkey_origin", origins[0] if origins else "")
     return templates.TemplateResponse(request, name, ctx)
 
 
 @router.get("/login")
-def login_page(request: Request) -> HTMLResponse:
-    return _page(request, "login.html")
+def login_page(request: Request, logged_out: bool = False) -> HTMLResponse:
+    return _page(request, "login.html", logged_out=logged_out)
 
 
 @router.post("/login")
@@ -151,13 +166,13 @@ def enrol_page(request: Request) -> Response:
 
 
 @router.post("/step-up")
-def step_up_send(request: Request) -> HTMLResponse:
-    """Send the code of the step-up that adding a factor needs (a code-only customer's step-up)."""
+def step_up_send(request: Request, action: Annotated[str, Form(max_length=40)] = "") -> HTMLResponse:
+    """Send the code of the step-up a page's action needs (adding a factor, changing the password)."""
     token = _token(request, enrolling=True)
     if token is None:
         return HTMLResponse("<p class='error'>ログインしてください。</p>", status_code=401)
     try:
-        c = _svc(request).begin_step_up(token, Action.FACTOR_ENROLMENT)
+        c = _svc(request).begin_step_up(token, _step_action(action))
     except IdentityError as exc:
         return _page(request, "_message.html", error=exc.message_ja or exc.message)
     if c.code_sent_to is None:
@@ -166,17 +181,23 @@ def step_up_send(request: Request) -> HTMLResponse:
 
 
 @router.post("/step-up/verify")
-def step_up_verify(request: Request, code: Annotated[str, Form(max_length=32)]) -> HTMLResponse:
+def step_up_verify(
+    request: Request,
+    code: Annotated[str, Form(max_length=32)],
+    action: Annotated[str, Form(max_length=40)] = "",
+) -> HTMLResponse:
     token = _token(request, enrolling=True)
     if token is None:
         return HTMLResponse("<p class='error'>ログインしてください。</p>", status_code=401)
     svc = _svc(request)
+    step = _step_action(action)
     try:
-        method = svc.begin_step_up_method(token, Action.FACTOR_ENROLMENT)
-        svc.verify_step_up(token, Action.FACTOR_ENROLMENT, method, code=code)
+        method = svc.begin_step_up_method(token, step)
+        svc.verify_step_up(token, step, method, code=code)
     except IdentityError as exc:
         return _page(request, "_message.html", error=exc.message_ja or exc.message)
-    return _page(request, "_message.html", message="確認しました。5分以内に登録してください。")
+    done = "変更" if step is Action.PASSWORD_CHANGE else "登録"
+    return _page(request, "_message.html", message=f"確認しました。5分以内に{done}してください。")
 
 
 @router.get("/activity")

@@ -24,11 +24,34 @@
     });
     const data = await res.json().catch(() => ({}));
     if (!res.ok && !data.decision) {
-      const err = new Error(data.message_ja || data.message || "エラーが発生しました。");
+      const err = new Error(data.message_ja || "エラーが発生しました。時間をおいてもう一度お試しください。");
       err.code = data.error || "error";
+      err.fromServer = true;
       throw err;
     }
     return data;
+  }
+
+  // The browser's own errors are in English and name no fix: say in Japanese what happened and what to do.
+  function explain(e) {
+    if (e && e.fromServer) return e.message;
+    const meta = document.querySelector('meta[name="kozaguard-origin"]');
+    const home = meta ? meta.content : "";
+    switch (e && e.name) {
+      case "NotAllowedError":
+        return "パスキーの操作が取り消されたか、時間切れになりました。もう一度お試しください。";
+      case "SecurityError":
+        return "このアドレス(" + window.location.host + ")ではパスキーを使えません。" +
+          (home ? home + " を開いてからお試しください。" : "ブックマークした当社のページから開き直してください。");
+      case "InvalidStateError":
+        return "このパスキーはこの端末にすでに登録されています。";
+      case "NotSupportedError":
+        return "このブラウザまたは端末はパスキーに対応していません。別のブラウザをお試しください。";
+      case "AbortError":
+        return "パスキーの操作が中断されました。もう一度お試しください。";
+      default:
+        return "パスキーによる認証に失敗しました。もう一度お試しいただくか、お客様サポートへご連絡ください。";
+    }
   }
 
   function creationOptions(o) {
@@ -108,7 +131,7 @@
     try {
       await work(status);
     } catch (e) {
-      report(status, e.message || "パスキーによる認証に失敗しました。", e.code || e.name || "error");
+      report(status, explain(e), e.code || e.name || "error");
     } finally {
       button.disabled = false;
     }
