@@ -155,6 +155,7 @@ def staff_directory(settings: Settings) -> StaffDirectory:
         session_ttl=timedelta(minutes=settings.http.staff_session_minutes),
         mfa_at_login=True,
         rate_limits=replace(policy.rate_limits, storage_uri="memory://"),
+        policy=None,  # the customers' authentication policy is not the staff's: TOTP or passkey always
     )
     return StaffDirectory(
         IdentityService(store, _notifier(settings), ident, rate_limiter=LoginRateLimiter(ident.rate_limits))

@@ -220,3 +220,19 @@ def test_x_forwarded_for_is_believed_only_from_trusted_proxies(tmp_path):
     # a client naming itself in front of the proxy does not get past it
     assert _login_ip(proxied, "10.1.2.3", "1.1.1.1, 198.51.100.20") == "198.51.100.20"
     assert _login_ip(proxied, "198.51.100.9", "203.0.113.50") == "198.51.100.9"
+
+
+def test_a_form_post_saying_origin_null_passes_only_as_same_origin(tmp_path):
+    """Under `Referrer-Policy: no-referrer` Chromium sends `Origin: null` with its own form posts."""
+    from fastapi.testclient import TestClient
+
+    from doors import app_settings
+    from kozaguard.entrypoints.api.app import create_app
+
+    c = TestClient(create_app(app_settings(tmp_path)), base_url="http://localhost:8000")
+    form = {"login_id": "nobody", "password": "x"}
+    same = c.post("/staff/login", data=form, headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"})
+    assert same.status_code == 200
+    for site in ("cross-site", "same-site", ""):
+        r = c.post("/staff/login", data=form, headers={"Origin": "null", "Sec-Fetch-Site": site})
+        assert r.status_code == 403 and r.json()["error"] == "cross_origin", site

@@ -271,10 +271,16 @@ def demo(
         int, typer.Option(help="Trading days: all but the last four (at most 20) are attack-free warm-up.")
     ] = 24,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Then serve the console with this data, with demo logins.")
+    ] = False,
+    host: Annotated[str, typer.Option(help="With --serve: address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="With --serve: TCP port.", min=1, max=65535)] = 8000,
 ) -> None:
     """The main job end to end: simulate a brokerage under attack, replay it, score it, open the cases.
 
-    Embedded default: engine state in one SQLite file (OUT/state.db), everything in-process.
+    Embedded default: engine state in one SQLite file (OUT/state.db), everything in-process. With
+    --serve the staff console and the customer pages then run on HOST:PORT over this run's data.
     """
     from kozaguard.bootstrap import build_engine
     from kozaguard.config import EngineSection, Settings
@@ -311,6 +317,10 @@ def demo(
 
     for line in demo_totals(events, decisions, out / "cases.db"):
         typer.echo(line, err=True)
+    if serve:
+        from kozaguard.entrypoints.demo_serve import serve_demo
+
+        serve_demo(out, host, port, lambda line: typer.echo(line, err=True))
     raise typer.Exit(code)
 
 

@@ -108,3 +108,20 @@ def set_role(
         raise _fail(str(exc)) from None
     _audit(by, "staff.role_changed", staff_id, {"role": str(m.role), "disabled": m.disabled})
     typer.echo(f"{staff_id}: {m.role}" + (" (disabled)" if m.disabled else ""))
+
+
+@staff_app.command("totp-code")
+def totp_code(
+    secret: Annotated[str, typer.Argument(help="A TOTP secret (base32), as `staff create` showed it.")],
+) -> None:
+    """The current code of a TOTP secret, as an authenticator app shows it (the demo's staff logins)."""
+    import time
+
+    from kozaguard.identity import otp
+
+    try:
+        code = otp.code_at(secret.strip().replace(" ", "").upper(), time.time())
+    except (ValueError, TypeError) as exc:
+        raise _fail(f"{secret!r} is not a base32 TOTP secret ({exc}); copy it as shown") from None
+    left = otp.INTERVAL - int(time.time()) % otp.INTERVAL
+    typer.echo(f"{code}  (valid for {left} more seconds)")

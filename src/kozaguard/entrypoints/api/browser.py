@@ -83,12 +83,16 @@ class BrowserGuardMiddleware:
         if b"cookie" not in headers and kind not in _BROWSER_BODIES:
             return None
         origin = headers.get(b"origin")
+        site = headers.get(b"sec-fetch-site", b"").decode("latin-1").strip().lower()
         if origin is not None:
             text = origin.decode("latin-1").strip().rstrip("/").lower()
             if text in self.origins or text == _own_origin(scope, headers):
                 return None
+            # under `Referrer-Policy: no-referrer` a browser's own form post says `Origin: null`; the
+            # browser's Sec-Fetch-Site (no page can set it) then tells whether it came from this site
+            if text == "null" and site == "same-origin":
+                return None
             return _refusal(f"Origin {text!r} is not this site.")
-        site = headers.get(b"sec-fetch-site", b"").decode("latin-1").strip().lower()
         if site and site not in ("same-origin", "none"):
             return _refusal(f"Sec-Fetch-Site is {site!r}: the request came from another site.")
         return None

@@ -39,6 +39,7 @@ from kozaguard.entrypoints.console.auth import (
     require,
 )
 from kozaguard.entrypoints.web.pages import HTMX
+from kozaguard.identity import adoption
 from kozaguard.identity.errors import IdentityError
 from kozaguard.staff.directory import StaffError
 from kozaguard.staff.roles import PERMISSIONS, Permission, Role
@@ -108,6 +109,8 @@ def page(request: Request, name: str, status: int = 200, **ctx) -> HTMLResponse:
         num=lambda v: i18n.number(v, lang),
         outcome=lambda o: t.gettext(OUTCOME_NAMES.get(o, o)),
         may=(lambda p: staff is not None and staff.member.may(p)),
+        pct=lambda v: f"{100 * v:.1f}%",
+        factor_name=lambda f: t.gettext(FACTOR_NAMES.get(f, f)),
     )
     return templates.TemplateResponse(request, name, ctx, status_code=status)
 
@@ -254,6 +257,7 @@ def dashboard(request: Request, _s: Annotated[Staff, Depends(require(P.DASHBOARD
         evaluation=led.meta("evaluation"),
         fsa=fsa[-1] if fsa else None,
         latest=led.latest(),
+        adoption=adoption.dashboard(request.app.state.identity),
     )
 
 
@@ -274,6 +278,35 @@ def chart_fsa(request: Request, _s: Annotated[Staff, Depends(require(P.DASHBOARD
     ]
     values = [r["accounts_accessed"] for r in rows] + [r["accounts_traded"] for r in rows]
     return Response(charts.bars(names, values), media_type="image/svg+xml")
+
+
+#: Factor names on the adoption panel (translated in templates).
+FACTOR_NAMES = {
+    "passkey": _("passkey"),
+    "totp": _("authenticator app"),
+    "sms": _("SMS"),
+    "email_otp": _("e-mail code"),
+}
+
+
+@router.get("/charts/adoption.svg")
+def chart_adoption(request: Request, _s: Annotated[Staff, Depends(require(P.DASHBOARD_VIEW))]) -> Response:
+    a = adoption.dashboard(request.app.state.identity)
+    t = i18n.translations(lang_of(request))
+    names = [t.gettext(FACTOR_NAMES[f]) for f in a["per_factor"]] + [t.gettext(_("without MFA"))]
+    values = [*a["per_factor"].values(), len(a["without_mfa"])]
+    return Response(charts.bars(names, values, colour="#2b7a3d"), media_type="image/svg+xml")
+
+
+@router.get("/adoption.csv")
+def adoption_csv(request: Request, staff: Annotated[Staff, Depends(require(P.CUSTOMERS_VIEW))]) -> Response:
+    """One line per customer: factors, passkey, MFA (the dashboard's adoption figures add up from it)."""
+    audit(request, staff, "adoption.exported", "customers")
+    return Response(
+        adoption.to_csv(request.app.state.identity.adoption_rows()),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="adoption.csv"'},
+    )
 
 
 # ----- alert queue ---------------------------------------------------------------------------------
