@@ -190,7 +190,7 @@ def test_staff_release_lift_four_eyes_and_language(browser, tmp_path, free_port,
         # a second staff member approves hana's proposal
         supervisor.goto(f"{base}/staff/cases/C000001")
         supervisor.click("#approve")
-        supervisor.wait_for_function("document.querySelector('#proposal').textContent.includes('ken')")
+        supervisor.wait_for_selector("#proposal:has-text('ken')")
         from kozaguard.cases import service as cases
         from kozaguard.entrypoints.api.cases import cases_store
         from kozaguard.entrypoints.api.ops import cases_store_of
@@ -200,13 +200,13 @@ def test_staff_release_lift_four_eyes_and_language(browser, tmp_path, free_port,
 
         # language switch: English and back
         supervisor.click("#lang-switch")
-        supervisor.wait_for_function("document.documentElement.lang === 'en'")
+        supervisor.wait_for_selector("html[lang=en]")
         assert "Approved" in supervisor.text_content("main") or "approved" in supervisor.text_content("main")
         supervisor.goto(f"{base}/staff/")
         assert "Dashboard" in supervisor.text_content("h1")
         shots(supervisor, "console-dashboard-en")
         supervisor.click("#lang-switch")
-        supervisor.wait_for_function("document.documentElement.lang === 'ja'")
+        supervisor.wait_for_selector("html[lang=ja]")
 
 
 def test_four_eyes_refuses_a_supervisor_approving_his_own_proposal(browser, tmp_path, free_port, serving):
@@ -405,9 +405,7 @@ def test_passkey_at_a_bare_ip_address_is_explained_in_japanese(browser, tmp_path
         _virtual_authenticator(context, page)
         page.goto(f"http://127.0.0.1:{port}/identity/pages/login")
         page.click("#passkey-login")
-        page.wait_for_function(
-            "(s => s && s !== 'pending')(document.querySelector('#passkey-status').dataset.state)"
-        )
+        page.wait_for_selector('#passkey-status[data-state]:not([data-state="pending"]):not([data-state=""])')
         text = page.text_content("#passkey-status")
         assert f"http://localhost:{port}" in text and re.search(r"[ぁ-んァ-ン]", text), text
         assert not re.search(r"[A-Za-z]{6,}", text.replace(f"http://localhost:{port}", "")), text
