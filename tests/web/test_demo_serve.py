@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -48,8 +49,6 @@ def test_the_console_shows_the_run_and_the_printed_logins_work(demo_out):
     page = admin.get("/staff/alerts").text
     assert held and page.count('class="alert-row"') == len(held)
     dash = admin.get("/staff/").text
-    import json
-
     report = json.loads((demo_out / "report.json").read_text())
     assert f"{report['attacks']['stopped']} / {report['attacks']['total']}" in dash
     cases = admin.get("/staff/cases").text
@@ -114,6 +113,14 @@ def test_demo_serve_prints_the_url_and_serves(demo_out, tmp_path, free_port):
             pytest.fail("the demo server did not answer /healthz")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/staff/login", timeout=5) as r:
             assert r.status == 200
+        # the printed customer login works against the served app (engine, stores, threads and all)
+        password = re.search(r"login demo-customer  password (\S+)", text).group(1)
+        body = json.dumps({"login_id": "demo-customer", "password": password}).encode()
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/identity/login", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(req, timeout=10) as r:
+            assert json.loads(r.read())["decision"] == "challenge"
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -2,9 +2,10 @@
 
 After simulate → replay → evaluate → cases, everything the demo wrote is put where the app reads it:
 the stream and its decisions into the console's ledger (alert queue, campaigns, timelines), the
-evaluation's figures onto the dashboard, the cases database as it is, and the replayed engine state
-(so live events continue from the stream). Two staff members (an admin and an analyst, for four-eyes)
-and one customer are created afresh each run, with passwords made for the run; the customer is one
+evaluation's figures onto the dashboard, and the cases database as it is; the engine itself starts
+afresh in memory, so what is tried live is decided live. Two staff members (an admin and an analyst,
+for four-eyes) and one customer are created afresh each run, with passwords made for the run; the
+customer is one
 of the simulated account holders (his orders are on his checkup page). Codes mailed to the customer
 land in a development outbox, and the demo prints them on the terminal (there is no mail server).
 """
@@ -41,7 +42,8 @@ def demo_settings(out: Path, host: str, port: int):
     where = out / "serve"
     settings = load_settings(
         None,
-        engine={"state": f"sqlite:{out / 'state.db'}"},
+        # the engine starts afresh in memory: the console's views read the ledger, not the engine
+        engine={"state": "memory"},
         http={
             "store": "sqlite",
             "db_path": str(where / "identity.sqlite"),

@@ -78,17 +78,33 @@ def served_settings(
     return msgspec.structs.replace(settings, identity=identity)
 
 
+def warm_up() -> None:
+    """Load what the first requests would otherwise wait for: the offline address data (≈ 0.2 s)."""
+    from kozaguard.engine.network import ip_info
+
+    ip_info("8.8.8.8")
+
+
 def run(app, host: str, port: int, *, log_level: str = "info") -> None:
     """Serve `app` with uvicorn, logs as JSON lines (forwarded headers: only from trusted proxies)."""
+    import gc
+
     import uvicorn
 
     from kozaguard.entrypoints.api.ops import json_log_config
 
+    warm_up()
+    # what start-up built (the app, its stores, the address data, imported modules) lives as long as
+    # the process: out of the collector's sight, a full collection no longer walks it
+    gc.collect()
+    gc.freeze()
     uvicorn.run(
         app,
         host=host,
         port=port,
         proxy_headers=False,  # the app reads forwarded headers, from http.trusted_proxies only
+        http="httptools",  # C parsers and event loop: about a fifth of the CPU per request saved
+        loop="uvloop",
         log_config=json_log_config(log_level),
         access_log=True,
     )

@@ -52,8 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ledger = Ledger(settings.http.console_store)
     app.state.phishing_recent = []
     errors.install(app)
-    app.include_router(identity_router)
+    # the events door first: routes are matched in order, and it takes the most requests by far
     app.include_router(events_router)
+    app.include_router(identity_router)
     app.include_router(cases_router)
     app.include_router(
         phishing_router,

@@ -9,16 +9,16 @@ live door an event whose `ts` is further from the server clock than the allowed 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from kozaguard.apikeys import Principal, Scope
 from kozaguard.entrypoints.api import errors
-from kozaguard.entrypoints.api.auth import require_scope
+from kozaguard.entrypoints.api.auth import HEADER
 from kozaguard.entrypoints.api.errors import ApiError
 from kozaguard.entrypoints.api.schemas import DecisionOut
 from kozaguard.events.codec import InvalidLine, decode_event, encode
@@ -38,7 +38,7 @@ _EXAMPLE = {
     "result": "password_ok",
 }
 
-Caller = Annotated[Principal, Depends(require_scope(Scope.EVENTS_WRITE, Scope.EVENTS_BACKFILL))]
+_SCOPES = (Scope.EVENTS_WRITE, Scope.EVENTS_BACKFILL)
 
 
 @router.post(
@@ -53,17 +53,21 @@ Caller = Annotated[Principal, Depends(require_scope(Scope.EVENTS_WRITE, Scope.EV
         "Limits (one event, events per batch, bytes per batch) are in docs/security.md."
     ),
     openapi_extra={
+        "security": [{"ApiKey": []}],
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": {"type": ["object", "array"]}, "example": _EXAMPLE}},
-        }
+        },
     },
     responses={
         200: {"description": "one decision (or null) per event, in order", "model": list[DecisionOut | None]},
         **errors.responses(400, 401, 403, 413, 422),
     },
 )
-async def decide(request: Request, caller: Caller) -> Response:
+async def decide(request: Request) -> Response:
+    # the key is checked here, not as a dependency: the busiest door skips FastAPI's dependency
+    # resolution (about half of its time per request); the OpenAPI names the scheme all the same
+    caller: Principal = request.app.state.apikeys.authenticate(request.headers.get(HEADER), *_SCOPES)
     body = await request.body()
     try:
         items = msgspec.json.decode(body)
