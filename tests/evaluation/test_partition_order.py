@@ -65,3 +65,14 @@ def test_missing_and_extra_decisions_are_listed():
     events = [ev("1", "A"), ev("2", "A"), ev("3", "A")]
     c = compare([d("1"), d("2")], [d("1"), d("3")], events)
     assert (c.missing, c.extra, c.differ) == (["2"], ["3"], {})
+
+
+def test_a_threshold_of_the_friction_budget_and_a_campaign_finding_explain_a_difference():
+    events = [ev("1", "A", "s"), ev("2", "B", "t"), ev("3", "C", "u")]
+    a = [d("1", "hold", "takeover_evidence"), d("2", "hold", "campaign_infrastructure"), d("3", "hold")]
+    b = [d("1"), d("2"), d("3", "hold", "sell_out")]  # C: nothing about other accounts differs
+    assert compare(a, b, events).differ == {
+        "1": "friction_budget",
+        "2": "cross_account_reason",
+        "3": "unexplained",
+    }

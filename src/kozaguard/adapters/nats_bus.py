@@ -225,7 +225,9 @@ async def collect(
 async def partition_consumer(js: JetStreamContext, stream: str, partition: int, after: int, ack_wait: float):
     """A pull subscription on one partition starting after stream sequence `after`, on a consumer of
     its own (`pN-…`): the consumers of earlier holders are deleted, so a worker that lost the
-    partition but does not know it yet cannot take messages meant for the new holder."""
+    partition but does not know it yet cannot take messages meant for the new holder. Acks are
+    cumulative: a partition is worked in stream order, so acking a batch's last message acks all of
+    it (one request per batch instead of one per message)."""
     head = f"p{partition}-"
     for info in await js.consumers_info(stream):
         name = info.name or ""
@@ -236,7 +238,7 @@ async def partition_consumer(js: JetStreamContext, stream: str, partition: int, 
     config = ConsumerConfig(
         durable_name=durable,
         filter_subject=events_subject(stream, partition),
-        ack_policy=AckPolicy.EXPLICIT,
+        ack_policy=AckPolicy.ALL,  # one ack per batch: its last message acks those before it
         ack_wait=ack_wait,
         max_ack_pending=20_000,
         deliver_policy=DeliverPolicy.BY_START_SEQUENCE if after else DeliverPolicy.ALL,

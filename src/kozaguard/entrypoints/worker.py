@@ -218,12 +218,12 @@ class Worker:
         store, ledger = state.store, state.ledger
         items = []
         for msg in msgs:
-            meta = msg.metadata
+            seq, stored = _position(msg)
             try:
                 event = decode_event(msg.data)
             except InvalidLine as err:
                 event = err
-            items.append((msg, meta.sequence.stream, event, meta.timestamp.timestamp()))
+            items.append((msg, seq, event, stored))
         events = [e for _, _, e, _ in items if not isinstance(e, InvalidLine)]
         last = max(item[1] for item in items)
         fresh = last > part.applied  # some events not applied yet: this batch commits
@@ -282,8 +282,7 @@ class Worker:
             self.redis.set(self._published_key(part.number), b"0" * 12 + str(last).encode())
         part.published = max(part.published, last)
         self._crash_at("publish")
-        for msg in msgs:
-            await msg.ack()
+        await msgs[-1].ack()  # cumulative: the consumer acks the whole batch (`partition_consumer`)
         stats = self.stats
         stats.batches += 1
         stats.events += len(items)
@@ -299,6 +298,19 @@ class Worker:
         self._faults[point] = self._faults.get(point, 0) + 1
         if self._faults[point] == self._fault[1]:
             os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _position(msg) -> tuple[int, float]:
+    """A message's stream sequence and the time the bus stored it, read from its reply subject
+    (`$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<ns>.<pending>`, or the
+    longer form with domain and account hash) without building the client's metadata object."""
+    tokens = (msg.reply or "").split(".")
+    if len(tokens) == 9:
+        return int(tokens[5]), int(tokens[7]) / 1e9
+    if len(tokens) >= 12:
+        return int(tokens[7]), int(tokens[9]) / 1e9
+    meta = msg.metadata
+    return meta.sequence.stream, meta.timestamp.timestamp()
 
 
 def zlib_start(name: str, partitions: int) -> int:

@@ -6,7 +6,12 @@ stuffing address) can see those events in another order than a one-process repla
 file's order. That changes decisions, legitimately; anything else that changes one is a defect. A
 difference is explained when:
 
-- `cross_account_reason`: the two decisions differ in a reason found from other accounts' events;
+- `cross_account_reason`: the two decisions differ in a reason found from other accounts' events
+  (shared devices and addresses, a campaign's buying, its infrastructure and its seller, a
+  restricted symbol);
+- `friction_budget`: they differ in a reason of the friction-budget gate (`engine/budget.py`): its
+  thresholds are calibrated on every account's orders and withdrawals, so where another
+  partition's actions were counted first the same evidence can fall on the other side of one;
 - `cross_account_session`: the event's session carried such a reason in an earlier or this decision
   of either run, so its risk weighs evidence counted across accounts (how many other accounts the
   crew's device was already seen on) even where the reasons agree;
@@ -30,9 +35,17 @@ CROSS_ACCOUNT_REASONS = frozenset(
         "device_shared_across_accounts",
         "ip_shared_across_accounts",
         "credential_stuffing_source",
+        "pump_campaign",
+        "campaign_infrastructure",
+        "campaign_seller",
+        "restricted_symbol_doubtful_session",
     }
 )
 """Reason codes a detector finds from other accounts' events (`docs/reasons.md`)."""
+
+BUDGET_REASONS = frozenset({"takeover_evidence", "passkey_for_unusual_action", "unusual_action_notice"})
+"""Reason codes the friction-budget gate adds when an action's evidence reaches a threshold (or a
+rule's stop is let through with a notice instead)."""
 
 
 class Comparison(Struct, kw_only=True):
@@ -90,6 +103,8 @@ def compare(expected: Iterable[Mapping], got: Iterable[Mapping], events: Iterabl
         reasons_a, reasons_b = set(a.get("reasons") or ()), set(b.get("reasons") or ())
         if not CROSS_ACCOUNT_REASONS.isdisjoint(reasons_a ^ reasons_b):
             why = "cross_account_reason"
+        elif not BUDGET_REASONS.isdisjoint(reasons_a ^ reasons_b):
+            why = "friction_budget"
         elif session in doubted_sessions:
             why = "cross_account_session"
         elif account in differed_accounts:
