@@ -158,6 +158,11 @@ class Engine:
             state.sessions.put(session.session_id, session)
         for observe in self._observe.get(t, ()):
             observe(event, ctx)
+        if decision is not None and t is not Login and _HIJACKED & set(decision.reasons):
+            # the client that drove another customer's session is the crew's: its next logins elsewhere
+            # share infrastructure with a doubtful one
+            keys = login_keys(event.ip, event.device_id, event.user_agent)
+            self.infrastructure.record(state, keys, account.account_id, now)
         state.accounts.put(account.account_id, account)
         return decision
 
@@ -401,6 +406,9 @@ def epoch(ts: datetime) -> float:
 
 _GATED = frozenset({OrderNew, Withdrawal})
 """Actions under the friction budget: the customers' orders and withdrawals."""
+
+_HIJACKED = frozenset({"session_client_changed", "session_unknown_client"})
+"""Reasons that say a session is driven by someone else's client (a stolen cookie)."""
 
 _NO_DECISION = frozenset({Logout, OrderCancel})
 """Actions that never take a decision: only their observers see them."""

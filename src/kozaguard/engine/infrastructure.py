@@ -3,7 +3,8 @@
 Attackers run many hijacked accounts from the same few servers, proxies and browsers in one sitting;
 a customer's new phone or new line belongs to him alone (a family shares a home address, so it takes
 several accounts). Only doubtful logins are recorded (a device or an address block new to the
-account), so customers' everyday logins from home never make a place look shared.
+account), and the clients found driving another client's session (a stolen cookie), so customers'
+everyday logins from home never make a place look shared.
 
 >>> from kozaguard.adapters.memory import memory_state
 >>> infra, state = SharedInfrastructure(), memory_state()
