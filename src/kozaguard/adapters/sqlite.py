@@ -147,7 +147,9 @@ class SqliteState(State):
     """`State` whose repositories live in one SQLite file; `flush()` commits one transaction."""
 
     def __init__(self, path: str | Path) -> None:
-        self.db = sqlite3.connect(str(path), isolation_level=None)
+        # the doors call the engine from the HTTP server's threads, one at a time behind the engine's
+        # lock (`engine/door.py`): the connection may be used from any of them, never by two at once
+        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         db = self.db

@@ -74,6 +74,12 @@ class EngineDoor:
         }
         return self.decide_raw(msgspec.json.encode(event))
 
+    def position(self):
+        """Where the state's replay stands (None: never replayed), read under the lock like every
+        other use of the state: `/readyz` asks it to see that the state answers."""
+        with self._lock:
+            return self.engine.state.ledger.position()
+
     def close(self) -> None:
         with self._lock:
             self.engine.state.close()

@@ -156,7 +156,7 @@ def _checks(app: FastAPI) -> dict[str, str]:
     """Each store's answer to a trivial query: "ok" or the error."""
     state = app.state
     probes = {
-        "engine_state": lambda: state.engine.engine.state.ledger.position(),
+        "engine_state": lambda: state.engine.position(),
         "identity": lambda: state.identity.store.find_customer("readyz-probe"),
         "console": lambda: state.ledger.meta("readyz"),
         "api_keys": lambda: state.apikeys.list(),
