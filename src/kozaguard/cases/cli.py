@@ -392,10 +392,13 @@ def demo_totals(events: Path, decisions: Path, db: Path) -> list[str]:
     rows = export(store)
     store.close()
     victims = [r for r in rows if r["damage"]]
-    damage = sum(r["damage"]["restoration"] for r in victims)
+    # restoration D is signed: an account the pump left above its value before the fraud has D < 0
+    # and nothing to restore (the payouts count max(0, D) likewise)
+    damage = sum(max(0, r["damage"]["restoration"]) for r in victims)
+    above = sum(1 for r in victims if r["damage"]["restoration"] < 0)
     lines = [
         f"cases: {len(rows):,} opened, {len(victims):,} victims with unauthorized trades or access, "
-        f"damage (restoration) ¥{damage:,}  ({db})"
+        f"damage to restore ¥{damage:,} ({above:,} accounts ended above their value before)  ({db})"
     ]
     policies = sorted({p for r in victims for p in r["payouts"]})
     for p in policies:
