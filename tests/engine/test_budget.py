@@ -115,3 +115,19 @@ def test_bad_friction_settings_name_the_key():
         load_settings(None, friction={"action_stops_per_1000": -1})
     with pytest.raises(ConfigError, match="friction"):
         load_settings(None, friction={"no_such": 1})
+
+
+def test_the_budget_reads_its_record_from_the_state_at_every_use():
+    """A store that reloads a record (a worker redoing a batch after another worker changed it)
+    hands back a new copy: the budget's next change goes into that copy, not into one it kept."""
+    from kozaguard.engine.budget import _KEY, TOTAL
+
+    state = memory_state()
+    b = Budget(FrictionSettings(min_history=10))
+    b.bind(state)
+    b.learn(1.0)
+    reloaded = list(state.watch.get(_KEY))
+    reloaded[TOTAL] += 5  # what the other worker added meanwhile
+    state.watch.put(_KEY, reloaded)
+    b.learn(1.0)
+    assert state.watch.get(_KEY) is reloaded and reloaded[TOTAL] == 7 and b.total == 7

@@ -66,72 +66,102 @@ _KEY = "friction:actions"
 HELD, CHALLENGED, HOLD_AT, CHALLENGE_AT = BINS, BINS + 1, BINS + 2, BINS + 3
 PASSKEY = BINS + 4  # then the passkey holders' own histogram, BINS long
 RULED = PASSKEY + BINS  # then the challenges rules asked for (withdrawals' step-up, say)
-SIZE = RULED + 1
+TOTAL = RULED + 1  # the actions in the histogram
+SIZE = TOTAL + 1
 _EVERY = 256
 """Thresholds are worked out again after this many new actions (and kept in the state with the
 histogram, so a replay continued from saved state decides as one that ran the whole stream)."""
+
+
+def _fresh() -> list:
+    return [0] * (BINS + 2) + [None, None] + [0] * (BINS + 1) + [0]
 
 
 class Budget:
     """A histogram of the evidence of actions let through, and the thresholds the budgets allow.
 
     The histogram is engine state (`bind` keeps it in the state's store), so a replay that continues
-    from a saved state calibrates as one that ran the whole stream.
+    from a saved state calibrates as one that ran the whole stream. It is read from the state at
+    every use, never kept aside: a store that reloads records (a worker redoing a batch after another
+    worker changed the record, docs/deployment.md) hands back the record as it now stands, and the
+    budget's changes go into that one.
     """
 
     def __init__(self, settings: FrictionSettings | None = None) -> None:
         self.settings = settings or FrictionSettings()
         # the bins, the stops and challenges the gate imposed, the thresholds in force, the passkey
-        # holders' bins, the challenges rules imposed
-        self.counts: list = [0] * (BINS + 2) + [None, None] + [0] * (BINS + 1)
-        self.total = 0
+        # holders' bins, the challenges rules imposed, the count of actions
+        self._own: list = _fresh()
         self._state: State | None = None
 
     def bind(self, state: State) -> None:
         """Keep the histogram in `state` (the one it holds already, if any)."""
-        record = state.watch.get(_KEY)
-        if record is None:
-            record = self.counts
-            state.watch.put(_KEY, record)
-        elif len(record) < SIZE:  # saved before the passkey holders had a histogram of their own
-            record.extend([0] * (SIZE - len(record)))
-        self.counts, self._state = record, state
-        self.total = sum(record[:BINS])
+        if state.watch.get(_KEY) is None:
+            state.watch.put(_KEY, self._own)
+        self._state = state
 
-    def _changed(self) -> None:
+    @property
+    def counts(self) -> list:
+        """The record as the state holds it now."""
+        state = self._state
+        if state is None:
+            return self._own
+        record = state.watch.get(_KEY)
+        if record is None:  # a store started afresh under a bound budget
+            record = _fresh()
+            state.watch.put(_KEY, record)
+        elif len(record) < SIZE:  # saved before the passkey holders' histogram or the count
+            if len(record) < TOTAL:
+                record.extend([0] * (TOTAL - len(record)))
+            record.append(sum(record[:BINS]))
+        return record
+
+    @property
+    def total(self) -> int:
+        return self.counts[TOTAL]
+
+    def _changed(self, record: list) -> None:
         if self._state is not None:
-            self._state.watch.put(_KEY, self.counts)
+            self._state.watch.put(_KEY, record)
 
     def learn(self, x: float, passkey: bool = False) -> None:
         """An order or withdrawal let through, with its evidence score (`passkey`: its customer has one)."""
+        c = self.counts
         b = _bin(x)
-        self.counts[b] += 1
+        c[b] += 1
         if passkey:
-            self.counts[PASSKEY + b] += 1
-        self.total += 1
-        if self.total % _EVERY == 0:
-            self.counts[HOLD_AT] = None
-        self._changed()
+            c[PASSKEY + b] += 1
+        c[TOTAL] += 1
+        if c[TOTAL] % _EVERY == 0:
+            c[HOLD_AT] = None
+        self._changed(c)
 
     def stopped(self) -> None:
         """The gate held or denied an action (not history until staff release it)."""
-        self.counts[HELD] += 1
-        self._changed()
+        c = self.counts
+        c[HELD] += 1
+        self._changed(c)
 
     def passkey_challenged(self, x: float) -> None:
         """The gate asked for a passkey: the customer passes it, so it is history too."""
-        self.counts[CHALLENGED] += 1
+        c = self.counts
+        c[CHALLENGED] += 1
+        self._changed(c)
         self.learn(x, passkey=True)
 
     def rule_challenged(self) -> None:
         """A rule challenged an action (the JSDA step-up of a withdrawal, say): that much of the
         challenge budget is spent before the gate asks for any passkey."""
-        self.counts[RULED] += 1
+        c = self.counts
+        c[RULED] += 1
+        self._changed(c)
 
     def released(self, x: float, passkey: bool = False) -> None:
         """Staff released a held action: it was the customer's, with this evidence."""
-        self.counts[HELD] = max(0, self.counts[HELD] - 1)
-        self.counts[HOLD_AT] = None
+        c = self.counts
+        c[HELD] = max(0, c[HELD] - 1)
+        c[HOLD_AT] = None
+        self._changed(c)
         self.learn(x, passkey)
 
     def _threshold(self, per_1000: float, offset: int = 0, spent: int = 0) -> float:
@@ -146,27 +176,29 @@ class Budget:
                 return LOW + (i + 1) * STEP
         return LOW
 
-    def _update(self) -> None:
-        s, c = self.settings, self.counts
-        if self.total < s.min_history:
+    def _update(self, c: list) -> None:
+        s = self.settings
+        if c[TOTAL] < s.min_history:
             c[HOLD_AT], c[CHALLENGE_AT] = s.cold_hold, s.cold_challenge
         else:
             hold = self._threshold(s.action_stops_per_1000)
             challenge = self._threshold(s.action_challenges_per_1000, PASSKEY, c[RULED])
             c[HOLD_AT], c[CHALLENGE_AT] = hold, min(hold, challenge)
-        self._changed()
+        self._changed(c)
 
     def hold_threshold(self) -> float:
         """Log-odds at or above which an action may be held or denied."""
-        if self.counts[HOLD_AT] is None:
-            self._update()
-        return self.counts[HOLD_AT]
+        c = self.counts
+        if c[HOLD_AT] is None:
+            self._update(c)
+        return c[HOLD_AT]
 
     def challenge_threshold(self) -> float:
         """Log-odds at or above which a passkey holder's action may be challenged with his passkey."""
-        if self.counts[HOLD_AT] is None:
-            self._update()
-        return self.counts[CHALLENGE_AT]
+        c = self.counts
+        if c[HOLD_AT] is None:
+            self._update(c)
+        return c[CHALLENGE_AT]
 
 
 def rate(count: int, total: int) -> float:
