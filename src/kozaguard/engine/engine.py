@@ -158,7 +158,7 @@ class Engine:
             state.sessions.put(session.session_id, session)
         for observe in self._observe.get(t, ()):
             observe(event, ctx)
-        if decision is not None and t is not Login and _HIJACKED & set(decision.reasons):
+        if decision is not None and t is not Login and not _HIJACKED.isdisjoint(decision.reasons):
             # the client that drove another customer's session is the crew's: its next logins elsewhere
             # share infrastructure with a doubtful one
             keys = login_keys(event.ip, event.device_id, event.user_agent)
