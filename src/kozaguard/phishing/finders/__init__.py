@@ -41,13 +41,7 @@ from kozaguard.phishing.finders import (
     userinfo,
 )
 
-
-def _registry(*modules: ModuleType) -> dict[str, Callable[[Any], None]]:
-    return {m.__name__.rpartition(".")[2]: m.find for m in modules}
-
-
-#: Host finders, in order. ``listed_domains`` comes first: an official host is read no further.
-HOST_FINDERS = _registry(
+_HOST = (
     listed_domains,
     cheap_tld,
     punycode,
@@ -63,8 +57,7 @@ HOST_FINDERS = _registry(
     random_label,
     kit_host,
 )
-#: Path finders, in order.
-PATH_FINDERS = _registry(
+_PATH = (
     userinfo,
     login_path,
     query_params,
@@ -74,36 +67,19 @@ PATH_FINDERS = _registry(
     path_japanese,
     login_words,
 )
-#: Finders of the whole URL, after host and path.
-URL_FINDERS = _registry(sms_lure, sms_brand)
+_URL = (sms_lure, sms_brand)
 
 #: Every finder module by name, with the codes it may add (``CODES``).
-MODULES: dict[str, ModuleType] = {
-    m.__name__.rpartition(".")[2]: m
-    for m in (
-        listed_domains,
-        cheap_tld,
-        punycode,
-        deep_subdomain,
-        brand_tokens,
-        official_host,
-        lookalike_label,
-        typos,
-        glued_brand,
-        japanese_name,
-        phishing_words,
-        numbered_label,
-        random_label,
-        kit_host,
-        userinfo,
-        login_path,
-        query_params,
-        path_brand,
-        page_name,
-        suffix_fragment,
-        path_japanese,
-        login_words,
-        sms_lure,
-        sms_brand,
-    )
-}
+MODULES: dict[str, ModuleType] = {m.__name__.rpartition(".")[2]: m for m in (*_HOST, *_PATH, *_URL)}
+
+
+def _registry(modules: tuple[ModuleType, ...]) -> dict[str, Callable[[Any], None]]:
+    return {m.__name__.rpartition(".")[2]: m.find for m in modules}
+
+
+#: Host finders, in order. ``listed_domains`` comes first: an official host is read no further.
+HOST_FINDERS = _registry(_HOST)
+#: Path finders, in order.
+PATH_FINDERS = _registry(_PATH)
+#: Finders of the whole URL, after host and path.
+URL_FINDERS = _registry(_URL)
