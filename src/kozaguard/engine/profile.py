@@ -57,7 +57,7 @@ class Profile:
             block = address_block(event.ip)
             if block not in account.blocks:
                 remember(account.probation, "place:" + block, now, self.limit)
-        self._client(account, event, net, now)
+        self._client(account, event.device_id, event.user_agent, net.network, event.ip, net.country, now)
         account.logins += 1
         account.login_hours[hour_jst(now)] += 1
         account.last_login_at = now
@@ -66,16 +66,11 @@ class Profile:
     def trust(self, account: Account, session: Session, now: float) -> None:
         """Staff verified the session as the customer's (`engine/review.py`): its client is his,
         off probation, as if he had logged in from it on a quiet day."""
-        block = address_block(session.ip)
-        for key in (session.device_id, "net:" + session.network, "place:" + block):
+        s = session
+        for key in (s.device_id, "net:" + s.network, "place:" + address_block(s.ip)):
             if key:
                 account.probation.pop(key, None)
-        if session.device_id:
-            remember(account.devices, session.device_id, now, self.limit)
-        remember(account.user_agents, session.user_agent, now, self.limit)
-        remember(account.networks, session.network, now, self.limit)
-        remember(account.blocks, block, now, self.limit)
-        remember(account.countries, session.country, now, self.limit)
+        self._client(account, s.device_id, s.user_agent, s.network, s.ip, s.country, now)
 
     @staticmethod
     def forget(account: Account, session: Session) -> None:
@@ -103,12 +98,22 @@ class Profile:
             elif event.action == "removed" and event.factor in account.factors:
                 account.factors.remove(event.factor)
 
-    def _client(self, account: Account, event: Action, net: IpInfo, now: float) -> None:
-        if event.device_id:
-            if event.device_id not in account.devices:
+    def _client(
+        self,
+        account: Account,
+        device_id: str | None,
+        user_agent: str,
+        network: str,
+        ip: str,
+        country: str,
+        now: float,
+    ) -> None:
+        """The client (device, browser, provider, place, country) is the account's, seen at `now`."""
+        if device_id:
+            if device_id not in account.devices:
                 account.changed["device"] = now
-            remember(account.devices, event.device_id, now, self.limit)
-        remember(account.user_agents, event.user_agent, now, self.limit)
-        remember(account.networks, net.network, now, self.limit)
-        remember(account.blocks, address_block(event.ip), now, self.limit)
-        remember(account.countries, net.country, now, self.limit)
+            remember(account.devices, device_id, now, self.limit)
+        remember(account.user_agents, user_agent, now, self.limit)
+        remember(account.networks, network, now, self.limit)
+        remember(account.blocks, address_block(ip), now, self.limit)
+        remember(account.countries, country, now, self.limit)
